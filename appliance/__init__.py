@@ -1,0 +1,1 @@
+"""The scsf-appliance front ends: the Typer CLI (and, later, the Textual TUI)."""

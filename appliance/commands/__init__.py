@@ -1,0 +1,1 @@
+"""One Typer sub-application per command group."""

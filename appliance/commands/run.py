@@ -1,0 +1,60 @@
+"""`scsf-appliance run`: generate a dataset from seeds, end to end, and sign its report."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from appliance.output import console, print_json
+from appliance.progress import RunProgress
+from appliance.state import load_domains, open_store, state
+
+
+def run(
+    config: Annotated[Path | None, typer.Option("--config", help="Run config TOML ([run] table)")] = None,
+    resume: Annotated[str | None, typer.Option("--resume", help="Resume this run id where it stopped")] = None,
+    domain: Annotated[str | None, typer.Option(help="Domain namespace or alias")] = None,
+    seed: Annotated[list[str] | None, typer.Option("--seed", help="Seed id (repeatable)")] = None,
+    max_seeds: Annotated[int | None, typer.Option("--max-seeds", help="At most this many seeds")] = None,
+    per_seed: Annotated[int | None, typer.Option("--per-seed", help="Conversations per seed")] = None,
+    model: Annotated[str | None, typer.Option(help="Model name from the manifest (`models list`)")] = None,
+    threads: Annotated[int | None, typer.Option(help="CPU threads for llama.cpp")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the outcome as JSON")] = False,
+) -> None:
+    """Generate conversations for the selected seeds, store them, export ShareGPT JSONL and sign a report."""
+    from scsf.pipeline.backend import open_backend
+    from scsf.pipeline.config import RunConfig
+    from scsf.pipeline.runner import Runner
+
+    home = state.home.ensure()
+    overrides = {
+        "domain": domain, "seed_ids": seed or None, "max_seeds": max_seeds, "conversations_per_seed": per_seed,
+        "model": model, "n_threads": threads,
+    }  # fmt: skip
+    with open_store() as store:
+        runner = Runner(home, store, load_domains(), lambda cfg: open_backend(cfg, home))
+        if resume:
+            if config or any(value is not None for value in overrides.values()):
+                raise typer.BadParameter("--resume reuses the run's stored config; give no other run options")
+            run_id = resume
+        else:
+            run_config = RunConfig.from_toml(config, **overrides) if config else RunConfig.build({}, **overrides)
+            run_id = runner.plan(run_config)
+        with RunProgress() as progress:
+            try:
+                outcome = runner.execute(run_id, progress)
+            except KeyboardInterrupt:
+                progress.progress.console.print(f"interrupted: resume with `scsf-appliance run --resume {run_id}`")
+                raise typer.Exit(130) from None
+    if as_json:
+        print_json(outcome.__dict__)
+    else:
+        console.print(f"run {outcome.run_id}: {outcome.status}, {outcome.stored}/{outcome.planned} conversations")
+        console.print(f"dataset  {outcome.dataset}")
+        console.print(f"report   {outcome.report}")
+        if outcome.failed:
+            console.print(f"{len(outcome.failed)} conversations failed; `scsf-appliance run --resume {run_id}` retries them")
+    if outcome.status != "completed":
+        raise typer.Exit(2)

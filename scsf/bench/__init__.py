@@ -1,0 +1,1 @@
+"""Benchmarks behind `scsf-appliance bench ...`: each returns a JSON-able dict of measurements."""

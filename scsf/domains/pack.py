@@ -1,0 +1,126 @@
+"""The DomainPack model: vocabulary and tools of one industry, loaded from a TOML data file."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from scsf.errors import DomainError
+
+IDENTIFIER = re.compile(r"^[a-z][a-z0-9_]*$")
+NAMESPACE = re.compile(r"^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$")
+
+
+class PackBase(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Term(PackBase):
+    """An identifier of the pack's vocabulary with a human description."""
+
+    id: str
+    descripcion: str
+
+    @field_validator("id")
+    @classmethod
+    def _identifier(cls, value: str) -> str:
+        if not IDENTIFIER.match(value):
+            raise ValueError(f"{value!r} is not a snake_case identifier")
+        return value
+
+
+class RoleSpec(Term):
+    """A conversation role; `lado` says whether the trained model plays it (asistente) or talks to it (usuario)."""
+
+    lado: Literal["asistente", "usuario"]
+
+
+class ToolSpec(PackBase):
+    """A tool the assistant side may call, with its JSON-schema signature."""
+
+    nombre: str
+    descripcion: str
+    parametros: dict[str, Any] = Field(description="JSON Schema (type object) of the arguments")
+
+    @field_validator("parametros")
+    @classmethod
+    def _object_schema(cls, value: dict[str, Any]) -> dict[str, Any]:
+        if value.get("type") != "object" or not isinstance(value.get("properties"), dict):
+            raise ValueError("must be a JSON Schema with type 'object' and 'properties'")
+        return value
+
+
+class Persona(PackBase):
+    """A profile of the user-side interlocutor, for persona variation."""
+
+    id: str
+    descripcion: str
+    experiencia: str
+    objeciones_tipicas: list[str]
+    registro: str
+    region: str
+
+
+class DomainPack(PackBase):
+    """Everything a domain contributes; the seed schema itself never changes per domain."""
+
+    namespace: str
+    alias: list[str] = Field(default_factory=list)
+    nombre: str
+    descripcion: str
+    idioma: str = "es-MX"
+    tipos_interaccion: list[Term] = Field(min_length=1)
+    roles: list[RoleSpec] = Field(min_length=2)
+    etapas: list[Term] = Field(min_length=2)
+    entidades_tipicas: list[str] = Field(min_length=1)
+    restricciones_tipicas: list[str] = Field(min_length=1)
+    tonos: list[str] = Field(min_length=1)
+    herramientas: list[ToolSpec] = Field(default_factory=list)
+    personas: list[Persona] = Field(min_length=1)
+
+    @field_validator("namespace")
+    @classmethod
+    def _namespace(cls, value: str) -> str:
+        if not NAMESPACE.match(value):
+            raise ValueError(f"{value!r} is not a namespace like 'automotive.sales'")
+        return value
+
+    @model_validator(mode="after")
+    def _unique_ids(self) -> DomainPack:
+        for field in ("tipos_interaccion", "roles", "etapas", "personas"):
+            ids = [item.id for item in getattr(self, field)]
+            if len(ids) != len(set(ids)):
+                raise ValueError(f"{field} has duplicate ids")
+        names = [tool.nombre for tool in self.herramientas]
+        if len(names) != len(set(names)):
+            raise ValueError("herramientas has duplicate names")
+        if not any(role.lado == "asistente" for role in self.roles):
+            raise ValueError("roles needs at least one role with lado = 'asistente'")
+        return self
+
+    def role(self, role_id: str) -> RoleSpec | None:
+        return next((role for role in self.roles if role.id == role_id), None)
+
+    def tool(self, name: str) -> ToolSpec | None:
+        return next((tool for tool in self.herramientas if tool.nombre == name), None)
+
+    def stage_ids(self) -> set[str]:
+        return {stage.id for stage in self.etapas}
+
+    @classmethod
+    def from_file(cls, path: Path) -> DomainPack:
+        """Load and validate a pack file; errors name the file and the field."""
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+            raise DomainError(f"{path}: cannot read domain pack: {exc}") from exc
+        try:
+            return cls.model_validate(data)
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            where = ".".join(str(part) for part in first["loc"]) or "(root)"
+            raise DomainError(f"{path}: {where}: {first['msg']}") from exc

@@ -1,0 +1,62 @@
+"""The one interface every generation backend implements."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+from pydantic import BaseModel, ConfigDict
+
+
+@dataclass(frozen=True)
+class GenRequest:
+    """A chat completion request; `json_schema` constrains the output where the backend supports it."""
+
+    messages: list[dict[str, str]]
+    max_tokens: int
+    temperature: float = 0.8
+    top_p: float = 0.95
+    seed: int | None = None
+    json_schema: dict[str, Any] | None = None
+
+
+@dataclass(frozen=True)
+class Completion:
+    """What a backend returns: the text, token counts and why it stopped ("stop" or "length")."""
+
+    text: str
+    prompt_tokens: int
+    completion_tokens: int
+    finish_reason: str
+    seconds: float
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+class Backend(ABC):
+    """A text generator. Subclasses define `name`, an `Options` model and `complete`."""
+
+    name: ClassVar[str]
+    supports_json_schema: ClassVar[bool] = False
+
+    class Options(BaseModel):
+        model_config = ConfigDict(extra="forbid")
+
+    def __init__(self, options: Options) -> None:
+        self.options = options
+
+    @property
+    @abstractmethod
+    def model_info(self) -> dict[str, Any]:
+        """Identity of the model behind this backend (name, file sha256...), recorded with every output."""
+
+    @abstractmethod
+    def complete(self, request: GenRequest) -> Completion:
+        """Run one request to completion.
+
+        Raises:
+            GenerationError: the backend could not produce any output.
+        """
+
+    def close(self) -> None:
+        """Release the model or connections (no-op by default)."""

@@ -1,0 +1,86 @@
+"""The run report: chain of custody of one run (seeds, model, counts, artifacts, audit head), signed."""
+
+from __future__ import annotations
+
+import platform
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+from typing import Any
+
+import scsf
+from scsf.paths import Home
+from scsf.reports import load_private_key, write_signed_report
+from scsf.store import Store
+
+REPORT_FORMAT = "scsf-run-report/1"
+
+
+def run_report_document(store: Store, home: Home, run_id: str, model: dict[str, Any]) -> dict[str, Any]:
+    """Everything an auditor needs to trace the run's dataset back to its seeds and model."""
+    run = store.get_run(run_id)
+    run_dir = home.runs / run_id
+    seeds = store.con.execute(
+        "SELECT DISTINCT i.seed_id, i.seed_version, s.content_hash, s.domain FROM run_items i"
+        " JOIN seeds s ON s.seed_id = i.seed_id AND s.version = i.seed_version WHERE i.run_id = ?"
+        " ORDER BY i.seed_id",
+        [run_id],
+    ).fetchall()
+    planned = store.con.execute("SELECT count(*) FROM run_items WHERE run_id = ?", [run_id]).fetchone()[0]
+    events, head = store.verify_audit_chain()
+    return {
+        "format": REPORT_FORMAT,
+        "run_id": run_id,
+        "status": run["status"],
+        "created_at": run["created_at"],
+        "finished_at": run["finished_at"],
+        "config_hash": run["config_hash"],
+        "config": run["config"],
+        "model": model,
+        "seeds": [
+            {"seed_id": sid, "version": ver, "content_hash": digest, "domain": domain}
+            for sid, ver, digest, domain in seeds
+        ],
+        "counts": {
+            "planned": planned,
+            "stored": store.count_conversations(run_id),
+            "failed_attempts": store.failed_attempts(run_id),
+        },
+        "artifacts": [
+            {"kind": a["kind"], "path": _relative(Path(a["path"]), run_dir), "sha256": a["sha256"]}
+            for a in store.artifacts(run_id)
+        ],
+        "privacy": {
+            "seeds_declared_pii_free": True,
+            "network_egress": "none: in-process local model, no remote backend",
+        },
+        "audit": {"events": events, "head_hash": head, "store": str(store.path)},
+        "environment": {
+            "scsf": scsf.__version__,
+            "python": platform.python_version(),
+            "platform": platform.platform(),
+            "llama_cpp_python": _version("llama-cpp-python"),
+            "duckdb": _version("duckdb"),
+        },
+    }
+
+
+def write_run_report(store: Store, home: Home, run_id: str, model: dict[str, Any]) -> Path:
+    """Build, sign and write `report.json` + `report.md` in the run's folder; records the report in the audit log."""
+    document = run_report_document(store, home, run_id, model)
+    paths = write_signed_report(home.runs / run_id, document, load_private_key(home.keys))
+    store.audit("report.signed", {"path": str(paths.json), "audit_head": document["audit"]["head_hash"]}, run_id)
+    return paths.json
+
+
+def _relative(path: Path, base: Path) -> str:
+    try:
+        return str(path.relative_to(base))
+    except ValueError:
+        return str(path)
+
+
+def _version(distribution: str) -> str | None:
+    try:
+        return version(distribution)
+    except PackageNotFoundError:
+        return None

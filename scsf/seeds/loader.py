@@ -1,0 +1,111 @@
+"""Reads seed files (.json object or array, .jsonl) into validated seeds; errors name file, line and field."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from scsf.domains import DomainRegistry
+from scsf.errors import SeedError
+from scsf.seeds.schema import Seed
+
+
+@dataclass(frozen=True)
+class SeedSource:
+    """Where a seed came from: file and 1-based line (the line its JSON value starts on)."""
+
+    path: Path
+    line: int
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}"
+
+
+def parse_seed(document: Any, domains: DomainRegistry, where: str) -> Seed:
+    """Validate one seed document against SeedSchema v1 and its domain pack."""
+    if not isinstance(document, dict):
+        raise SeedError(f"{where}: (root): expected a JSON object, got {type(document).__name__}")
+    try:
+        return Seed.model_validate(document, context={"domains": domains})
+    except ValidationError as exc:
+        raise SeedError(f"{where}: {_describe(exc)}") from exc
+
+
+def load_seed_file(path: Path, domains: DomainRegistry) -> Iterator[tuple[SeedSource, Seed]]:
+    """Yield every seed of a file. The first bad one raises SeedError naming file, line and JSON path."""
+    for line, document in _documents(path):
+        source = SeedSource(path, line)
+        yield source, parse_seed(document, domains, str(source))
+
+
+def _documents(path: Path) -> Iterator[tuple[int, Any]]:
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise SeedError(f"{path}: no such file") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SeedError(f"{path}: cannot read: {exc}") from exc
+    if path.suffix == ".jsonl":
+        for number, raw in enumerate(text.splitlines(), start=1):
+            if raw.strip():
+                yield number, _decode(raw, path, line_offset=number - 1)
+        return
+    document = _decode(text, path)
+    if isinstance(document, list):
+        starts = _element_lines(text)
+        for position, item in enumerate(document):
+            yield starts[position] if position < len(starts) else 1, item
+    else:
+        yield 1, document
+
+
+def _decode(text: str, path: Path, line_offset: int = 0) -> Any:
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise SeedError(f"{path}:{exc.lineno + line_offset}: broken JSON at column {exc.colno}: {exc.msg}") from None
+
+
+def _element_lines(text: str) -> list[int]:
+    """1-based line on which each top-level element of a JSON array starts."""
+    decoder = json.JSONDecoder()
+    starts: list[int] = []
+    index = text.index("[") + 1
+    while True:
+        while index < len(text) and text[index] in " \t\r\n,":
+            index += 1
+        if index >= len(text) or text[index] == "]":
+            return starts
+        starts.append(text.count("\n", 0, index) + 1)
+        _, index = decoder.raw_decode(text, index)
+
+
+_FIELD_PREFIX = re.compile(r"^([a-z_][a-z0-9_.\[\]]*): (.*)$", re.DOTALL)
+
+
+def _describe(exc: ValidationError) -> str:
+    """One line: the JSON path of the first error and its reason."""
+    error = exc.errors()[0]
+    path = _json_path(error["loc"])
+    message = error["msg"].removeprefix("Value error, ")
+    if error["type"] == "extra_forbidden":
+        message = "unknown field (not in SeedSchema v1)"
+    elif error["type"] == "missing":
+        message = "required field is missing"
+    if path == "(root)" and (match := _FIELD_PREFIX.match(message)):
+        path, message = match.group(1), match.group(2)
+    extra = f" (and {len(exc.errors()) - 1} more)" if len(exc.errors()) > 1 else ""
+    return f"{path}: {message}{extra}"
+
+
+def _json_path(loc: tuple[Any, ...]) -> str:
+    parts = ""
+    for part in loc:
+        parts += f"[{part}]" if isinstance(part, int) else (f".{part}" if parts else str(part))
+    return parts or "(root)"

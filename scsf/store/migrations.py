@@ -1,0 +1,130 @@
+"""Numbered schema migrations, applied in order and recorded in `schema_migrations`."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import duckdb
+
+Migration = Callable[[duckdb.DuckDBPyConnection], None]
+MIGRATIONS: list[tuple[int, str, Migration]] = []
+
+
+def migration(number: int, name: str) -> Callable[[Migration], Migration]:
+    """Register a migration; numbers must be strictly increasing."""
+
+    def register(func: Migration) -> Migration:
+        if MIGRATIONS and MIGRATIONS[-1][0] >= number:
+            raise RuntimeError(f"migration {number} registered out of order")
+        MIGRATIONS.append((number, name, func))
+        return func
+
+    return register
+
+
+@migration(1, "initial schema")
+def _initial(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute(
+        """
+        CREATE TABLE seeds (
+            seed_id VARCHAR NOT NULL,
+            version INTEGER NOT NULL,
+            content_hash VARCHAR NOT NULL,
+            domain VARCHAR NOT NULL,
+            tipo_interaccion VARCHAR NOT NULL,
+            document JSON NOT NULL,
+            source VARCHAR NOT NULL,
+            created_at TIMESTAMPTZ NOT NULL DEFAULT current_timestamp,
+            PRIMARY KEY (seed_id, version)
+        );
+        CREATE TABLE runs (
+            run_id VARCHAR PRIMARY KEY,
+            created_at TIMESTAMPTZ NOT NULL DEFAULT current_timestamp,
+            finished_at TIMESTAMPTZ,
+            status VARCHAR NOT NULL,
+            config JSON NOT NULL,
+            config_hash VARCHAR NOT NULL
+        );
+        CREATE TABLE run_items (
+            run_id VARCHAR NOT NULL,
+            conversation_id VARCHAR NOT NULL,
+            seed_id VARCHAR NOT NULL,
+            seed_version INTEGER NOT NULL,
+            variant VARCHAR NOT NULL,
+            idx INTEGER NOT NULL,
+            PRIMARY KEY (run_id, conversation_id)
+        );
+        CREATE TABLE conversations (
+            conversation_id VARCHAR PRIMARY KEY,
+            run_id VARCHAR NOT NULL,
+            seed_id VARCHAR NOT NULL,
+            seed_version INTEGER NOT NULL,
+            variant VARCHAR NOT NULL,
+            idx INTEGER NOT NULL,
+            turns JSON NOT NULL,
+            system_prompt VARCHAR NOT NULL,
+            generation JSON NOT NULL,
+            content_hash VARCHAR NOT NULL,
+            created_at TIMESTAMPTZ NOT NULL DEFAULT current_timestamp
+        );
+        CREATE TABLE generation_attempts (
+            run_id VARCHAR NOT NULL,
+            conversation_id VARCHAR NOT NULL,
+            attempt INTEGER NOT NULL,
+            raw_output VARCHAR NOT NULL,
+            error VARCHAR NOT NULL,
+            created_at TIMESTAMPTZ NOT NULL DEFAULT current_timestamp
+        );
+        CREATE TABLE evaluations (
+            conversation_id VARCHAR NOT NULL,
+            metric VARCHAR NOT NULL,
+            score DOUBLE,
+            threshold DOUBLE,
+            passed BOOLEAN,
+            details JSON,
+            created_at TIMESTAMPTZ NOT NULL DEFAULT current_timestamp,
+            PRIMARY KEY (conversation_id, metric)
+        );
+        CREATE TABLE artifacts (
+            run_id VARCHAR NOT NULL,
+            kind VARCHAR NOT NULL,
+            path VARCHAR NOT NULL,
+            sha256 VARCHAR NOT NULL,
+            created_at TIMESTAMPTZ NOT NULL DEFAULT current_timestamp,
+            PRIMARY KEY (run_id, kind)
+        );
+        CREATE TABLE audit_events (
+            seq BIGINT PRIMARY KEY,
+            ts VARCHAR NOT NULL,
+            run_id VARCHAR,
+            kind VARCHAR NOT NULL,
+            payload VARCHAR NOT NULL,
+            prev_hash VARCHAR NOT NULL,
+            hash VARCHAR NOT NULL
+        );
+        """
+    )
+
+
+def apply_migrations(con: duckdb.DuckDBPyConnection) -> list[int]:
+    """Apply every pending migration, each in its own transaction; returns the numbers applied."""
+    con.execute(
+        "CREATE TABLE IF NOT EXISTS schema_migrations ("
+        " version INTEGER PRIMARY KEY, name VARCHAR NOT NULL,"
+        " applied_at TIMESTAMPTZ NOT NULL DEFAULT current_timestamp)"
+    )
+    done = {row[0] for row in con.execute("SELECT version FROM schema_migrations").fetchall()}
+    applied = []
+    for number, name, func in MIGRATIONS:
+        if number in done:
+            continue
+        con.execute("BEGIN TRANSACTION")
+        try:
+            func(con)
+            con.execute("INSERT INTO schema_migrations (version, name) VALUES (?, ?)", [number, name])
+            con.execute("COMMIT")
+        except Exception:
+            con.execute("ROLLBACK")
+            raise
+        applied.append(number)
+    return applied
