@@ -10,7 +10,7 @@ import typer
 from appliance.output import err_console, print_json, print_table
 from appliance.state import state
 from scsf.errors import ModelError
-from scsf.models import ModelCatalog, ModelEntry
+from scsf.models import ROLES, ModelCatalog, ModelEntry
 
 app = typer.Typer(help="Bundled and operator-registered GGUF models: list, verify, register.", no_args_is_help=True)
 
@@ -70,7 +70,7 @@ def verify(
 def register(
     path: Annotated[Path, typer.Argument(help="A GGUF file; it stays where it is and is referenced by absolute path")],
     name: Annotated[str, typer.Option("--name", help="Short id, e.g. qwen3-14b-q4_k_m")],
-    roles: Annotated[list[str], typer.Option("--role", help="generator, judge, test or plumbing (repeatable)")],
+    roles: Annotated[list[str], typer.Option("--role", help=f"One of {', '.join(ROLES)} (repeatable)")],
     licence: Annotated[str, typer.Option("--licence", help="Licence of the weights")] = "unknown",
     context_length: Annotated[int, typer.Option("--context-length", help="Trained context window in tokens")] = 4096,
     as_json: JsonFlag = False,
