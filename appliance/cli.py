@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from typer.exceptions import TyperException
 
 from appliance.state import state
 
@@ -48,22 +49,25 @@ def main() -> None:
     from scsf.errors import ScsfError
 
     try:
-        app(standalone_mode=False)
+        # Outside standalone mode Typer returns the code of `typer.Exit(n)` instead of exiting with it.
+        code = app(standalone_mode=False)
     except ScsfError as exc:
         _fail(exc, f"error: {exc.msg}")
     except KeyboardInterrupt:
         _fail(None, "interrupted", code=130)
-    except Exception as exc:  # click usage errors carry their own exit code
-        import click
-
-        if isinstance(exc, click.exceptions.Exit):
-            sys.exit(exc.exit_code)
-        if isinstance(exc, click.ClickException):
-            exc.show()
-            sys.exit(exc.exit_code)
-        if isinstance(exc, click.exceptions.Abort):
-            _fail(None, "aborted", code=1)
+    except typer.Exit as exc:
+        sys.exit(exc.exit_code)
+    except typer.Abort:
+        _fail(None, "aborted", code=1)
+    except TyperException as exc:  # usage errors (Typer's vendored click) carry their own exit code
+        if not hasattr(exc, "show"):
+            _fail(None, f"error: {exc.format_message()}", code=exc.exit_code)
+        exc.show()
+        sys.exit(exc.exit_code)
+    except Exception as exc:
         _fail(exc, f"error: unexpected {type(exc).__name__}: {exc} (rerun with --debug for the traceback)")
+    if isinstance(code, int) and code:
+        sys.exit(code)
 
 
 def _fail(exc: BaseException | None, line: str, code: int = 1) -> None:

@@ -33,8 +33,10 @@ class Home:
 
     @property
     def models(self) -> Path:
-        """Assembled and operator-registered GGUF files."""
-        return self.root / "models"
+        """Assembled and operator-registered GGUF files: `$SCSF_MODELS_DIR` if set (several data directories
+        can share one copy of the weights), else `<root>/models`."""
+        shared = os.environ.get("SCSF_MODELS_DIR")
+        return Path(shared).expanduser().resolve() if shared else self.root / "models"
 
     @property
     def domains(self) -> Path:

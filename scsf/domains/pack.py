@@ -123,4 +123,4 @@ class DomainPack(PackBase):
         except ValidationError as exc:
             first = exc.errors()[0]
             where = ".".join(str(part) for part in first["loc"]) or "(root)"
-            raise DomainError(f"{path}: {where}: {first['msg']}") from exc
+            raise DomainError(f"{path}: {where}: {first['msg'].removeprefix('Value error, ')}") from exc

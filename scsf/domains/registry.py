@@ -31,7 +31,20 @@ class DomainRegistry:
         for directory in extra_dirs:
             if directory.is_dir():
                 files.extend(sorted(directory.glob("*.toml")))
-        return cls(DomainPack.from_file(path) for path in files)
+        packs: list[DomainPack] = []
+        owners: dict[str, tuple[str, Path]] = {}  # namespace or alias -> (its namespace, defining file)
+        for path in files:
+            pack = DomainPack.from_file(path)
+            for field, names in (("namespace", [pack.namespace]), ("alias", pack.alias)):
+                for name in names:
+                    if name in owners:
+                        namespace, other = owners[name]
+                        raise DomainError(
+                            f"{path}: {field}: {name!r} is already used by domain {namespace!r} ({other})"
+                        )
+                    owners[name] = (pack.namespace, path)
+            packs.append(pack)
+        return cls(packs)
 
     def canonical(self, name: str) -> str | None:
         """The namespace for a namespace or alias, or None if unknown."""

@@ -38,11 +38,15 @@ def write_sharegpt(conversations: Iterable[Conversation], path: Path) -> ExportR
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(path.name + ".partial")
     count = 0
-    with partial.open("w", encoding="utf-8") as handle:
-        for conversation in conversations:
-            handle.write(json.dumps(sharegpt_record(conversation), ensure_ascii=False) + "\n")
-            count += 1
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(partial, path)
+    try:
+        with partial.open("w", encoding="utf-8") as handle:
+            for conversation in conversations:
+                handle.write(json.dumps(sharegpt_record(conversation), ensure_ascii=False) + "\n")
+                count += 1
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(partial, path)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
     return ExportResult(path, file_sha256(path), count)

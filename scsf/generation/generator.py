@@ -121,9 +121,11 @@ def parse_turns(completion: Completion, plan: ConversationPlan) -> list[Turn]:
         raise GenerationError(f"expected {len(expected)} turns, got {len(raw_turns)}")
     turns = []
     for number, (raw, role) in enumerate(zip(raw_turns, expected, strict=True), start=1):
-        text = raw.get("text", "").strip() if isinstance(raw, dict) else ""
         if not isinstance(raw, dict) or raw.get("role") != role:
             raise GenerationError(f"turn {number}: expected role {role!r}")
+        if not isinstance(raw.get("text"), str):
+            raise GenerationError(f"turn {number}: 'text' must be a string")
+        text = raw["text"].strip()
         if len(text) < 2 or len(text) > MAX_TURN_CHARS:
             raise GenerationError(f"turn {number}: text length {len(text)} outside 2..{MAX_TURN_CHARS}")
         turns.append(Turn(role=role, text=text))

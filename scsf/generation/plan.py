@@ -45,11 +45,13 @@ def speaking_order(seed: Seed, pack: DomainPack) -> list[str]:
 
 
 def turn_count(seed: Seed, policy: TurnPolicy, rng: random.Random) -> int:
-    """A count inside the seed's range; with two roles it is even, so the assistant side has the last word."""
-    low, high = seed.longitud_objetivo.turnos_min, seed.longitud_objetivo.turnos_max
+    """A count inside the seed's range and at least one turn per stage of its flow; with two roles it is even
+    (when the range allows), so the assistant side has the last word."""
+    low = max(seed.longitud_objetivo.turnos_min, len(seed.parametros_factuales.flujo_esperado))
+    high = seed.longitud_objetivo.turnos_max
     count = low if policy == "min" else rng.randint(low, high)
-    if len(seed.roles) == 2 and count % 2 and count + 1 <= high:
-        count += 1
+    if len(seed.roles) == 2 and count % 2:
+        count = count + 1 if count + 1 <= high else max(count - 1, low)
     return count
 
 

@@ -8,13 +8,13 @@ from typing import Any
 from scsf.generation.plan import ConversationPlan
 
 PROMPT_VERSION = "whole-v1"
-MAX_TURN_CHARS = 320
+MAX_TURN_CHARS = 400
 
 GENERATOR_SYSTEM = (
     "Eres un guionista experto que escribe conversaciones realistas para entrenar asistentes de {industria}. "
     "Escribes en español de México, natural y verosímil, como mensajes de chat. Reglas estrictas: "
     "1) No escribas datos personales: ningún nombre propio de persona, teléfono, correo, dirección, placa, "
-    "número de serie, CURP, RFC ni cuenta bancaria; los participantes no se presentan por nombre. "
+    "número de serie, CURP, RFC ni cuenta bancaria; nadie dice su nombre ni el de otra persona. "
     "2) Usa exactamente las cifras y hechos del escenario; no inventes montos, tasas ni plazos distintos. "
     "3) Sigue el guion turno por turno. 4) Responde solo con el JSON pedido."
 )
@@ -57,9 +57,12 @@ def generator_messages(plan: ConversationPlan) -> list[dict[str, str]]:
         tools = [f"{pack.tool(t).nombre} ({pack.tool(t).descripcion})" for t in seed.herramientas_disponibles]
         lines.append(f"Herramientas que el asesor puede mencionar que usa: {'; '.join(tools)}.")
     lines.append(f"Tono del lado que atiende: {humanize(seed.tono_objetivo)}.")
-    lines.append(f"Guion de {len(plan.turns)} turnos (un mensaje por turno, de 1 a 3 frases):")
+    lines.append(f"Guion de {len(plan.turns)} turnos (un mensaje por turno, de 1 a 3 frases breves):")
     lines += [f"{n}. {t.role} — {t.stage}: {stages[t.stage]}" for n, t in enumerate(plan.turns, start=1)]
-    lines.append(f'Devuelve {{"turns": [{{"role": ..., "text": ...}}]}} con los {len(plan.turns)} turnos en ese orden.')
+    lines.append(
+        f'Devuelve {{"turns": [{{"role": ..., "text": ...}}]}} con los {len(plan.turns)} turnos en ese orden. '
+        "Recuerda: sin nombres de personas ni datos de contacto."
+    )
     return [
         {"role": "system", "content": GENERATOR_SYSTEM.format(industria=pack.nombre)},
         {"role": "user", "content": "\n".join(lines)},

@@ -45,7 +45,7 @@ SENSITIVITY_LEVELS = ("bajo", "medio", "alto", "critico")
 
 
 class SeedBase(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
 
 
 class ParametrosFactuales(SeedBase):
@@ -132,7 +132,7 @@ class Seed(SeedBase):
             parsed = uuid.UUID(value)
         except ValueError:
             raise ValueError(f"{value!r} is not a UUID") from None
-        if parsed.version != 4 or str(parsed) != value.lower():
+        if parsed.version != 4 or str(parsed) != value:
             raise ValueError(f"{value!r} is not a canonical UUID version 4")
         return value
 
@@ -175,8 +175,8 @@ class Seed(SeedBase):
         return self._namespace or self.dominio
 
     def document(self) -> dict[str, Any]:
-        """The seed as a JSON document, exactly as loaded (unset optional thresholds left out)."""
-        return self.model_dump(mode="json", exclude_none=True)
+        """The seed as a JSON document, exactly as loaded (fields the file left out stay out)."""
+        return self.model_dump(mode="json", exclude_unset=True, exclude_none=True)
 
     def canonical_document(self) -> dict[str, Any]:
         """The identity form: the document with `dominio` resolved to its namespace."""

@@ -10,10 +10,12 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import orjson
+from pydantic import TypeAdapter
 
 from scsf.audit import append_event, verify_chain
 from scsf.errors import StoreError
-from scsf.hashing import canonical_json, content_id
+from scsf.hashing import canonical_json, content_id, sha256_hex
 from scsf.seeds.conversation import Conversation, Turn
 from scsf.seeds.schema import Seed
 from scsf.store.migrations import apply_migrations
@@ -216,8 +218,14 @@ class Store:
         import pyarrow as pa
 
         rows = [_conversation_row(conversation) for conversation in conversations]
-        columns = list(zip(*rows, strict=True)) if rows else [[] for _ in _CONVERSATION_COLUMNS]
-        table = pa.table({name: list(values) for name, values in zip(_CONVERSATION_COLUMNS, columns, strict=True)})
+        columns = list(zip(*rows, strict=True)) if rows else [() for _ in _CONVERSATION_COLUMNS]
+        types = {"seed_version": pa.int32(), "idx": pa.int32()}
+        table = pa.table(
+            {
+                name: pa.array(values, type=types.get(name, pa.string()))
+                for name, values in zip(_CONVERSATION_COLUMNS, columns, strict=True)
+            }
+        )
         with self.transaction() as con:
             con.register("incoming_conversations", table)
             try:
@@ -293,7 +301,7 @@ _CONVERSATION_COLUMNS = (
 
 
 def _conversation_row(conversation: Conversation) -> list[Any]:
-    turns = [turn.model_dump() for turn in conversation.turns]
+    turns = canonical_json([{"role": turn.role, "text": turn.text} for turn in conversation.turns])
     return [
         conversation.conversation_id,
         conversation.run_id,
@@ -301,11 +309,19 @@ def _conversation_row(conversation: Conversation) -> list[Any]:
         conversation.seed_version,
         conversation.variant,
         conversation.index,
-        canonical_json(turns),
+        turns,
         conversation.system_prompt,
         canonical_json(conversation.generation),
-        content_id({"system": conversation.system_prompt, "turns": turns}),
+        conversation_hash(conversation.system_prompt, turns),
     ]
+
+
+def conversation_hash(system_prompt: str, turns_json: str) -> str:
+    """Content address of a conversation's text: system prompt and canonical turns JSON."""
+    return "sha256:" + sha256_hex(system_prompt + "\x00" + turns_json)
+
+
+_TURNS = TypeAdapter(list[Turn])
 
 
 def _conversation_from_row(row: Sequence[Any]) -> Conversation:
@@ -317,9 +333,9 @@ def _conversation_from_row(row: Sequence[Any]) -> Conversation:
         seed_version=seed_version,
         variant=variant,
         index=idx,
-        turns=[Turn(**turn) for turn in json.loads(turns)],
+        turns=_TURNS.validate_json(turns),
         system_prompt=system_prompt,
-        generation=json.loads(generation),
+        generation=orjson.loads(generation),
     )
 
 
