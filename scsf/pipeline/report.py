@@ -13,20 +13,15 @@ from scsf.reports import load_private_key, write_signed_report
 from scsf.store import Store
 
 REPORT_FORMAT = "scsf-run-report/1"
+LOCAL_BACKENDS = {"llamacpp"}  # in-process: no socket is opened
 
 
 def run_report_document(store: Store, home: Home, run_id: str, model: dict[str, Any]) -> dict[str, Any]:
     """Everything an auditor needs to trace the run's dataset back to its seeds and model."""
     run = store.get_run(run_id)
     run_dir = home.runs / run_id
-    seeds = store.con.execute(
-        "SELECT DISTINCT i.seed_id, i.seed_version, s.content_hash, s.domain FROM run_items i"
-        " JOIN seeds s ON s.seed_id = i.seed_id AND s.version = i.seed_version WHERE i.run_id = ?"
-        " ORDER BY i.seed_id",
-        [run_id],
-    ).fetchall()
-    planned = store.con.execute("SELECT count(*) FROM run_items WHERE run_id = ?", [run_id]).fetchone()[0]
     events, head = store.verify_audit_chain()
+    seeds = store.run_seeds(run_id)
     return {
         "format": REPORT_FORMAT,
         "run_id": run_id,
@@ -36,12 +31,9 @@ def run_report_document(store: Store, home: Home, run_id: str, model: dict[str, 
         "config_hash": run["config_hash"],
         "config": run["config"],
         "model": model,
-        "seeds": [
-            {"seed_id": sid, "version": ver, "content_hash": digest, "domain": domain}
-            for sid, ver, digest, domain in seeds
-        ],
+        "seeds": seeds,
         "counts": {
-            "planned": planned,
+            "planned": store.planned_count(run_id),
             "stored": store.count_conversations(run_id),
             "failed_attempts": store.failed_attempts(run_id),
         },
@@ -50,8 +42,11 @@ def run_report_document(store: Store, home: Home, run_id: str, model: dict[str, 
             for a in store.artifacts(run_id)
         ],
         "privacy": {
-            "seeds_declared_pii_free": True,
-            "network_egress": "none: in-process local model, no remote backend",
+            "seeds_declared_pii_free": not any(
+                store.get_seed(seed["seed_id"], seed["version"]).document["privacidad"]["contiene_pii"] for seed in seeds
+            ),
+            "backend": model.get("backend"),
+            "network_egress": "none" if model.get("backend") in LOCAL_BACKENDS else "see backend",
         },
         "audit": {"events": events, "head_hash": head, "store": str(store.path)},
         "environment": {

@@ -88,7 +88,7 @@ class Runner:
             raise StoreError(f"run {run_id} is already completed; nothing to resume")
         config = RunConfig.model_validate(run["config"])
         pending = self.store.pending_items(run_id)
-        planned = len(pending) + self.store.count_conversations(run_id)
+        planned = self.store.planned_count(run_id)
         observer.started(run_id, planned, planned - len(pending))
         failed: list[str] = []
         backend = self.backend_factory(config) if pending else None

@@ -180,6 +180,20 @@ class Store:
         ).fetchall()
         return [dict(zip(("run_id", "created_at", "status", "planned", "stored"), row, strict=True)) for row in rows]
 
+    def run_seeds(self, run_id: str) -> list[dict[str, Any]]:
+        """The seed versions a run was planned from, with their content hashes."""
+        rows = self.con.execute(
+            "SELECT DISTINCT i.seed_id, i.seed_version, s.content_hash, s.domain FROM run_items i"
+            " JOIN seeds s ON s.seed_id = i.seed_id AND s.version = i.seed_version WHERE i.run_id = ?"
+            " ORDER BY i.seed_id",
+            [run_id],
+        ).fetchall()
+        keys = ("seed_id", "version", "content_hash", "domain")
+        return [dict(zip(keys, row, strict=True)) for row in rows]
+
+    def planned_count(self, run_id: str) -> int:
+        return self.con.execute("SELECT count(*) FROM run_items WHERE run_id = ?", [run_id]).fetchone()[0]
+
     def pending_items(self, run_id: str) -> list[RunItem]:
         """Planned conversations of a run not yet stored, in plan order."""
         rows = self.con.execute(

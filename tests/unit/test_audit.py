@@ -24,7 +24,8 @@ def store(tmp_path: Path):
 
 
 def rows(store: Store) -> list[tuple]:
-    return store.con.execute("SELECT seq, ts, run_id, kind, payload, prev_hash, hash FROM audit_events ORDER BY seq").fetchall()
+    query = "SELECT seq, ts, run_id, kind, payload, prev_hash, hash FROM audit_events ORDER BY seq"
+    return store.con.execute(query).fetchall()
 
 
 def test_empty_chain_verifies(tmp_path: Path) -> None:

@@ -20,7 +20,7 @@ KEYS = {
 def test_synthetic_conversations_are_deterministic() -> None:
     first = synthetic_conversations(10, 3, 4)
     assert first == synthetic_conversations(10, 3, 4)
-    assert [c.conversation_id for c in first] == ["conv-bench-000000010", "conv-bench-000000011", "conv-bench-000000012"]
+    assert [c.conversation_id for c in first] == [f"conv-bench-{n:09d}" for n in (10, 11, 12)]
     assert [c.index for c in first] == [10, 11, 12]
     assert {c.run_id for c in first} == {BENCH_RUN}
     assert [turn.role for turn in first[0].turns] == ["cliente", "agente_ventas", "cliente", "agente_ventas"]

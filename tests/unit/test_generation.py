@@ -29,6 +29,7 @@ from scsf.seeds.loader import load_seed_file, parse_seed
 from scsf.seeds.schema import Seed
 
 BASE_SEED = 20261127
+NOT_JSON = "output is not JSON: Expecting value at column 1"
 LISTING1_STAGES = ["saludo", "identificacion_necesidad", "propuesta", "objecion", "cierre"]
 
 
@@ -132,7 +133,10 @@ def test_three_roles_count_is_not_forced_even(listing1: dict, domains: DomainReg
 
 def test_count_covers_every_stage(listing1: dict, domains: DomainRegistry) -> None:
     """turnos_min below the number of stages: the count grows so that every stage still gets a turn."""
-    flow = ["saludo", "identificacion_necesidad", "propuesta", "calculo_financiamiento", "objecion", "negociacion", "cierre"]
+    flow = [
+        "saludo", "identificacion_necesidad", "propuesta", "calculo_financiamiento",
+        "objecion", "negociacion", "cierre",
+    ]  # fmt: skip
     facts = {**listing1["parametros_factuales"], "flujo_esperado": flow}
     seed = make_seed(listing1, domains, parametros_factuales=facts, longitud_objetivo=lengths(6, 14))
     assert turn_count(seed, "min", random.Random(0)) == 8
@@ -244,7 +248,8 @@ def test_generator_messages_follow_the_plan(plan: ConversationPlan) -> None:
     assert "Hechos que deben aparecer tal cual: sedan compacto, enganche 20 %, plazo 48 meses." in lines
     assert "Situación del cliente: sin historial crediticio, ingreso informal." in lines
     script = [line for line in lines if line[:2] in {f"{n}." for n in range(1, 10)}]
-    assert [line.split(" — ")[0] for line in script] == [f"{n}. {role}" for n, role in enumerate(plan.speaking_order(), 1)]
+    expected = [f"{n}. {role}" for n, role in enumerate(plan.speaking_order(), 1)]
+    assert [line.split(" — ")[0] for line in script] == expected
     assert plan.persona.descripcion in user["content"]
 
 
@@ -313,7 +318,10 @@ def test_parse_turns_rejects_truncated_output(plan: ConversationPlan) -> None:
         (lambda p: [{"role": "cliente", "text": "Hola"}] * 8, "turn 2: expected role 'agente_ventas'"),
         (lambda p: _with(p, 3, role=None), "turn 3: expected role 'cliente'"),
         (lambda p: ["hola", *good_turns(p)[1:]], "turn 1: expected role 'cliente'"),
-        (lambda p: _with(p, 2, text="x" * (MAX_TURN_CHARS + 1)), f"turn 2: text length {MAX_TURN_CHARS + 1} outside 2..{MAX_TURN_CHARS}"),
+        (
+            lambda p: _with(p, 2, text="x" * (MAX_TURN_CHARS + 1)),
+            f"turn 2: text length {MAX_TURN_CHARS + 1} outside 2..{MAX_TURN_CHARS}",
+        ),
         (lambda p: _with(p, 5, text="k"), f"turn 5: text length 1 outside 2..{MAX_TURN_CHARS}"),
         (lambda p: _with(p, 6, text="   a   "), f"turn 6: text length 1 outside 2..{MAX_TURN_CHARS}"),
         (lambda p: [{"role": t["role"]} for t in good_turns(p)], "turn 1: 'text' must be a string"),
@@ -351,7 +359,8 @@ def test_generator_first_attempt(plan: ConversationPlan) -> None:
         120 * 8 + 64, 0.8, 0.95, plan.sampling_seed,
     )  # fmt: skip
     assert failures.calls == []
-    assert (conversation.conversation_id, conversation.run_id, conversation.seed_id) == ("conv-1", "run-1", plan.seed.seed_id)
+    assert (conversation.conversation_id, conversation.run_id) == ("conv-1", "run-1")
+    assert conversation.seed_id == plan.seed.seed_id
     assert (conversation.seed_version, conversation.variant, conversation.index) == (1, plan.variant, 0)
     assert [turn.role for turn in conversation.turns] == plan.speaking_order()
     assert conversation.turns[0].text == "Mensaje 1 de cliente."
@@ -377,7 +386,7 @@ def test_generator_retries_after_a_bad_attempt(plan: ConversationPlan) -> None:
     conversation, stats = ConversationGenerator(backend, Sampling(temperature=0.5, top_p=0.9)).generate(
         plan, run_id="run-1", conversation_id="conv-1", on_failed_attempt=failures
     )
-    assert failures.calls == [(1, "Claro, aquí va la conversación.", "output is not JSON: Expecting value at column 1")]
+    assert failures.calls == [(1, "Claro, aquí va la conversación.", NOT_JSON)]
     assert [request.seed for request in backend.requests] == [plan.sampling_seed, plan.sampling_seed + 1]
     assert backend.requests[0].messages == backend.requests[1].messages
     assert conversation.generation["attempt"] == 2
@@ -411,7 +420,7 @@ def test_generator_gives_up_after_max_attempts(plan: ConversationPlan) -> None:
         f"conversation conv-9 (seed {plan.seed.seed_id}): all 3 attempts were rejected; "
         "their raw outputs are stored in generation_attempts"
     )
-    assert failures.calls == [(n, "no", "output is not JSON: Expecting value at column 1") for n in (1, 2, 3)]
+    assert failures.calls == [(n, "no", NOT_JSON) for n in (1, 2, 3)]
     assert len(backend.requests) == 3
 
 

@@ -85,11 +85,13 @@ def config(**changes: Any) -> RunConfig:
 
 
 def stored_ids(store: Store, run_id: str) -> list[str]:
-    return [row[0] for row in store.con.execute("SELECT conversation_id FROM conversations WHERE run_id = ?", [run_id]).fetchall()]
+    rows = store.con.execute("SELECT conversation_id FROM conversations WHERE run_id = ?", [run_id]).fetchall()
+    return [cid for (cid,) in rows]
 
 
 def planned_ids(store: Store, run_id: str) -> list[str]:
-    return [row[0] for row in store.con.execute("SELECT conversation_id FROM run_items WHERE run_id = ?", [run_id]).fetchall()]
+    rows = store.con.execute("SELECT conversation_id FROM run_items WHERE run_id = ?", [run_id]).fetchall()
+    return [cid for (cid,) in rows]
 
 
 def audit_kinds(store: Store, run_id: str) -> list[str]:
@@ -145,7 +147,8 @@ def test_full_run(scsf_home, store, domains, seed_ids) -> None:
     outcome = runner.execute(run_id, observer)
 
     run_dir = scsf_home.runs / run_id
-    assert (outcome.run_id, outcome.status, outcome.planned, outcome.stored, outcome.failed) == (run_id, "completed", 6, 6, [])
+    assert (outcome.run_id, outcome.status, outcome.planned, outcome.stored) == (run_id, "completed", 6, 6)
+    assert outcome.failed == []
     assert outcome.dataset == str(run_dir / "dataset.sharegpt.jsonl")
     assert outcome.report == str(run_dir / "report.json")
     assert store.get_run(run_id)["status"] == "completed"
@@ -175,7 +178,11 @@ def test_full_run(scsf_home, store, domains, seed_ids) -> None:
     assert (report["status"], report["model"]) == ("completed", MODEL_INFO)
     assert report["counts"] == {"planned": 6, "stored": 6, "failed_attempts": 0}
     assert report["artifacts"] == [
-        {"kind": "dataset.sharegpt", "path": "dataset.sharegpt.jsonl", "sha256": file_sha256(run_dir / "dataset.sharegpt.jsonl")}
+        {
+            "kind": "dataset.sharegpt",
+            "path": "dataset.sharegpt.jsonl",
+            "sha256": file_sha256(run_dir / "dataset.sharegpt.jsonl"),
+        }
     ]
     assert [(seed["seed_id"], seed["version"]) for seed in report["seeds"]] == [(s, 1) for s in seed_ids]
     assert {seed["content_hash"] for seed in report["seeds"]} == {store.get_seed(s).content_hash for s in seed_ids}
@@ -260,8 +267,9 @@ def test_resume_with_nothing_left_uses_the_recorded_model(scsf_home, store, doma
 
 def test_invalid_outputs_leave_the_run_incomplete_then_resume_completes_it(scsf_home, store, domains) -> None:
     bad, observer = ScriptedBackend(default=lambda request: "no es JSON"), Recorder()
-    run_id = runner_for(scsf_home, store, domains, bad).plan(config(max_seeds=2, conversations_per_seed=1, max_attempts=2))
-    outcome = runner_for(scsf_home, store, domains, bad).execute(run_id, observer)
+    runner = runner_for(scsf_home, store, domains, bad)
+    run_id = runner.plan(config(max_seeds=2, conversations_per_seed=1, max_attempts=2))
+    outcome = runner.execute(run_id, observer)
 
     items = planned_ids(store, run_id)
     assert (outcome.status, outcome.planned, outcome.stored) == ("incomplete", 2, 0)
@@ -275,7 +283,9 @@ def test_invalid_outputs_leave_the_run_incomplete_then_resume_completes_it(scsf_
     ).fetchall()
     assert attempts == [(cid, n, "no es JSON", NOT_JSON) for cid in sorted(items) for n in (1, 2)]
     assert [event[0] for event in observer.events] == ["started", "failed", "failed"]
-    assert observer.of("failed")[0][2].endswith("all 2 attempts were rejected; their raw outputs are stored in generation_attempts")
+    assert observer.of("failed")[0][2].endswith(
+        "all 2 attempts were rejected; their raw outputs are stored in generation_attempts"
+    )
     assert Path(outcome.dataset).read_text(encoding="utf-8") == ""
     report = verify_report_file(Path(outcome.report), scsf_home.keys / "report_signing.pub").document
     assert (report["status"], report["counts"]) == ("incomplete", {"planned": 2, "stored": 0, "failed_attempts": 4})

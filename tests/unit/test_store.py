@@ -32,7 +32,9 @@ def seed_number(number: int) -> Seed:
     return listing1(seed_id=f"00000000-0000-4000-8000-{number:012d}")
 
 
-def conversation(number: int, *, run_id: str = "run-1", seed_id: str = SEED_ID, variant: str = "persona:a") -> Conversation:
+def conversation(
+    number: int, *, run_id: str = "run-1", seed_id: str = SEED_ID, variant: str = "persona:a"
+) -> Conversation:
     return Conversation(
         conversation_id=f"conv-{number}",
         run_id=run_id,
@@ -281,7 +283,9 @@ def test_record_attempt_keeps_raw_output(store: Store) -> None:
     assert store.failed_attempts("run-1") == 2
     assert store.failed_attempts("run-2") == 0
     payload = store.con.execute("SELECT payload FROM audit_events WHERE seq = 2").fetchone()[0]
-    assert json.loads(payload) == {"conversation_id": "conv-1", "attempt": 2, "error": "output truncated at the token limit"}
+    assert json.loads(payload) == {
+        "conversation_id": "conv-1", "attempt": 2, "error": "output truncated at the token limit",
+    }  # fmt: skip
 
 
 def test_artifacts_replace_per_kind(store: Store, tmp_path: Path) -> None:
