@@ -98,8 +98,9 @@ class DomainPack(PackBase):
         names = [tool.nombre for tool in self.herramientas]
         if len(names) != len(set(names)):
             raise ValueError("herramientas has duplicate names")
-        if not any(role.lado == "asistente" for role in self.roles):
-            raise ValueError("roles needs at least one role with lado = 'asistente'")
+        for side in ("asistente", "usuario"):
+            if not any(role.lado == side for role in self.roles):
+                raise ValueError(f"roles needs at least one role with lado = '{side}'")
         return self
 
     def role(self, role_id: str) -> RoleSpec | None:

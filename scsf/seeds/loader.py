@@ -39,9 +39,13 @@ def parse_seed(document: Any, domains: DomainRegistry, where: str) -> Seed:
 
 def load_seed_file(path: Path, domains: DomainRegistry) -> Iterator[tuple[SeedSource, Seed]]:
     """Yield every seed of a file. The first bad one raises SeedError naming file, line and JSON path."""
+    found = False
     for line, document in _documents(path):
+        found = True
         source = SeedSource(path, line)
         yield source, parse_seed(document, domains, str(source))
+    if not found:
+        raise SeedError(f"{path}: no seeds in this file")
 
 
 def _documents(path: Path) -> Iterator[tuple[int, Any]]:

@@ -181,6 +181,8 @@ def test_missing_operator_directory_is_fine(tmp_path: Path) -> None:
                      "(root): etapas has duplicate ids", id="duplicate-stage"),
         pytest.param(lambda t: t.replace('lado = "asistente"', 'lado = "usuario"'),
                      "(root): roles needs at least one role with lado = 'asistente'", id="no-assistant-role"),
+        pytest.param(lambda t: t.replace('lado = "usuario"', 'lado = "asistente"'),
+                     "(root): roles needs at least one role with lado = 'usuario'", id="no-user-role"),
         pytest.param(lambda t: t + 'color = "rojo"\n',
                      "personas.0.color: Extra inputs are not permitted", id="unknown-field"),
         pytest.param(lambda t: t.replace('tonos = ["amable_resolutivo"]', "tonos = []"),

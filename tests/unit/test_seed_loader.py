@@ -263,3 +263,12 @@ def test_alias_and_namespace_forms_are_one_version(
         summary = import_seed_files([by_namespace], store, domains)
     assert (summary.created, summary.unchanged) == (0, 1)
     assert count_rows(database, "seeds") == 1
+
+
+@pytest.mark.parametrize(("name", "content"), [("empty.jsonl", "\n\n"), ("empty.json", "[]")])
+def test_a_file_without_seeds_is_an_error(tmp_path, domains, name, content) -> None:
+    path = tmp_path / name
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(SeedError) as caught:
+        list(load_seed_file(path, domains))
+    assert caught.value.msg == f"{path}: no seeds in this file"
