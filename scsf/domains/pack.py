@@ -10,6 +10,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from scsf.errors import DomainError
+from scsf.validation import describe_first_error
 
 IDENTIFIER = re.compile(r"^[a-z][a-z0-9_]*$")
 NAMESPACE = re.compile(r"^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$")
@@ -122,6 +123,4 @@ class DomainPack(PackBase):
         try:
             return cls.model_validate(data)
         except ValidationError as exc:
-            first = exc.errors()[0]
-            where = ".".join(str(part) for part in first["loc"]) or "(root)"
-            raise DomainError(f"{path}: {where}: {first['msg'].removeprefix('Value error, ')}") from exc
+            raise DomainError(f"{path}: {describe_first_error(exc)}") from exc

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import json
-import os
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+import orjson
+
+from scsf.fileio import atomic_output
 from scsf.hashing import file_sha256
 from scsf.seeds.conversation import Conversation
 
@@ -34,19 +35,10 @@ def sharegpt_record(conversation: Conversation) -> dict:
 
 
 def write_sharegpt(conversations: Iterable[Conversation], path: Path) -> ExportResult:
-    """Write atomically (temporary file, then rename): a reader never sees half a dataset."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(path.name + ".partial")
+    """Write atomically, streaming: a reader never sees half a dataset, and a failure keeps the old one."""
     count = 0
-    try:
-        with partial.open("w", encoding="utf-8") as handle:
-            for conversation in conversations:
-                handle.write(json.dumps(sharegpt_record(conversation), ensure_ascii=False) + "\n")
-                count += 1
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(partial, path)
-    except BaseException:
-        partial.unlink(missing_ok=True)
-        raise
+    with atomic_output(path) as handle:
+        for conversation in conversations:
+            handle.write(orjson.dumps(sharegpt_record(conversation)) + b"\n")
+            count += 1
     return ExportResult(path, file_sha256(path), count)

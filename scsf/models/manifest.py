@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 import scsf
 from scsf.errors import ModelError
+from scsf.validation import describe_first_error
 
 Role = Literal["generator", "judge", "test", "plumbing"]
 ROLES: tuple[Role, ...] = ("generator", "judge", "test", "plumbing")
@@ -117,9 +118,7 @@ class Manifest(ManifestBase):
         except tomllib.TOMLDecodeError as exc:
             raise ModelError(f"model manifest {path} is not valid TOML: {exc}") from exc
         except ValidationError as exc:
-            first = exc.errors()[0]
-            where = ".".join(str(part) for part in first["loc"])
-            raise ModelError(f"model manifest {path}: {where}: {first['msg']}") from exc
+            raise ModelError(f"model manifest {path}: {describe_first_error(exc)}") from exc
 
 
 def manifest_path() -> Path:

@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from scsf.errors import ConfigError
 from scsf.generation.plan import TurnPolicy
+from scsf.validation import describe_first_error
 
 
 class RunConfig(BaseModel):
@@ -46,6 +47,4 @@ class RunConfig(BaseModel):
         try:
             return cls.model_validate(merged)
         except ValidationError as exc:
-            error = exc.errors()[0]
-            field = ".".join(str(part) for part in error["loc"]) or "(root)"
-            raise ConfigError(f"{where}: {field}: {error['msg']}") from exc
+            raise ConfigError(f"{where}: {describe_first_error(exc)}") from exc

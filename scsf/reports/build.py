@@ -12,7 +12,8 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from scsf.errors import ReportError
 from scsf.hashing import canonical_json, file_sha256, sha256_hex
-from scsf.reports.signing import VerifiedReport, atomic_write, load_public_key, sign_document, verify_envelope
+from scsf.fileio import atomic_write
+from scsf.reports.signing import VerifiedReport, load_public_key, sign_document, verify_envelope
 
 MARKDOWN_FILE = "report.md"
 JSON_FILE = "report.json"

@@ -5,8 +5,6 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-import os
-import secrets
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -16,6 +14,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from scsf.errors import ReportError
+from scsf.fileio import atomic_write
 from scsf.hashing import canonical_json, sha256_hex
 
 PRIVATE_KEY_FILE = "report_signing.key"
@@ -139,22 +138,6 @@ def verify_envelope(envelope: Any, trusted_public_key: Ed25519PublicKey) -> Veri
     except InvalidSignature:
         raise ReportError("signature does not match: the report was modified after signing") from None
     return VerifiedReport(key_id=embedded_id, run_id=report.get("run_id"), document=report)
-
-
-def atomic_write(path: Path, data: bytes, *, mode: int = 0o644) -> None:
-    """Write via a sibling temp file created with `mode` (never wider), fsync, then `os.replace`."""
-    tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            os.fchmod(handle.fileno(), mode)
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
 
 
 def _parts(envelope: Any) -> tuple[dict[str, Any], dict[str, Any]]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,6 +13,7 @@ from pydantic import ValidationError
 from scsf.domains import DomainRegistry
 from scsf.errors import SeedError
 from scsf.seeds.schema import Seed
+from scsf.validation import describe_first_error
 
 
 @dataclass(frozen=True)
@@ -34,7 +34,7 @@ def parse_seed(document: Any, domains: DomainRegistry, where: str) -> Seed:
     try:
         return Seed.model_validate(document, context={"domains": domains})
     except ValidationError as exc:
-        raise SeedError(f"{where}: {_describe(exc)}") from exc
+        raise SeedError(f"{where}: {describe_first_error(exc, schema='SeedSchema v1')}") from exc
 
 
 def load_seed_file(path: Path, domains: DomainRegistry) -> Iterator[tuple[SeedSource, Seed]]:
@@ -88,28 +88,3 @@ def _element_lines(text: str) -> list[int]:
             return starts
         starts.append(text.count("\n", 0, index) + 1)
         _, index = decoder.raw_decode(text, index)
-
-
-_FIELD_PREFIX = re.compile(r"^([a-z_][a-z0-9_.\[\]]*): (.*)$", re.DOTALL)
-
-
-def _describe(exc: ValidationError) -> str:
-    """One line: the JSON path of the first error and its reason."""
-    error = exc.errors()[0]
-    path = _json_path(error["loc"])
-    message = error["msg"].removeprefix("Value error, ")
-    if error["type"] == "extra_forbidden":
-        message = "unknown field (not in SeedSchema v1)"
-    elif error["type"] == "missing":
-        message = "required field is missing"
-    if path == "(root)" and (match := _FIELD_PREFIX.match(message)):
-        path, message = match.group(1), match.group(2)
-    extra = f" (and {len(exc.errors()) - 1} more)" if len(exc.errors()) > 1 else ""
-    return f"{path}: {message}{extra}"
-
-
-def _json_path(loc: tuple[Any, ...]) -> str:
-    parts = ""
-    for part in loc:
-        parts += f"[{part}]" if isinstance(part, int) else (f".{part}" if parts else str(part))
-    return parts or "(root)"

@@ -6,11 +6,11 @@ The field names are the whitepaper's own. A seed dumps back to exactly the docum
 
 from __future__ import annotations
 
-import re
 import uuid
 from typing import Annotated, Any, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
@@ -21,6 +21,7 @@ from pydantic import (
     model_validator,
 )
 
+from scsf.domains.pack import NAMESPACE
 from scsf.hashing import content_id
 
 SCHEMA_VERSION = "1.0"
@@ -30,6 +31,16 @@ Identifier = Annotated[
     StringConstraints(pattern=r"^[a-z0-9][a-z0-9_]*$", min_length=1, max_length=80),
 ]
 Threshold = Annotated[float, Field(ge=0.0, le=1.0)]
+
+
+def _no_repeats(value: list[str]) -> list[str]:
+    repeated = sorted({item for item in value if value.count(item) > 1})
+    if repeated:
+        raise ValueError(f"repeated entries: {', '.join(repeated)}")
+    return value
+
+
+UniqueIdentifiers = Annotated[list[Identifier], AfterValidator(_no_repeats)]
 
 # Table 1 of the whitepaper: default acceptance thresholds.
 DEFAULT_THRESHOLDS: dict[str, float] = {
@@ -51,17 +62,9 @@ class SeedBase(BaseModel):
 class ParametrosFactuales(SeedBase):
     """The verifiable facts of the scenario: entities, constraints and the expected stage flow."""
 
-    entidades_clave: list[Identifier] = Field(min_length=1)
-    restricciones: list[Identifier] = Field(default_factory=list)
+    entidades_clave: UniqueIdentifiers = Field(min_length=1)
+    restricciones: UniqueIdentifiers = Field(default_factory=list)
     flujo_esperado: list[Identifier] = Field(min_length=1)
-
-    @field_validator("entidades_clave", "restricciones")
-    @classmethod
-    def _no_repeats(cls, value: list[str]) -> list[str]:
-        repeated = sorted({item for item in value if value.count(item) > 1})
-        if repeated:
-            raise ValueError(f"repeated entries: {', '.join(repeated)}")
-        return value
 
 
 class LongitudObjetivo(SeedBase):
@@ -115,11 +118,11 @@ class Seed(SeedBase):
     dominio: str = Field(description="Domain namespace (automotive.sales) or a known alias (automotriz.ventas)")
     esquema_version: Literal["1.0"]
     tipo_interaccion: Identifier
-    roles: list[Identifier] = Field(min_length=2)
+    roles: UniqueIdentifiers = Field(min_length=2)
     parametros_factuales: ParametrosFactuales
     tono_objetivo: Identifier
     longitud_objetivo: LongitudObjetivo
-    herramientas_disponibles: list[Identifier] = Field(default_factory=list)
+    herramientas_disponibles: UniqueIdentifiers = Field(default_factory=list)
     metricas_calidad: MetricasCalidad = Field(default_factory=MetricasCalidad)
     privacidad: Privacidad
 
@@ -139,16 +142,8 @@ class Seed(SeedBase):
     @field_validator("dominio")
     @classmethod
     def _namespace_shape(cls, value: str) -> str:
-        if not re.match(r"^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$", value):
+        if not NAMESPACE.match(value):
             raise ValueError(f"{value!r} is not a namespace like 'automotive.sales'")
-        return value
-
-    @field_validator("roles", "herramientas_disponibles")
-    @classmethod
-    def _unique(cls, value: list[str]) -> list[str]:
-        repeated = sorted({item for item in value if value.count(item) > 1})
-        if repeated:
-            raise ValueError(f"repeated entries: {', '.join(repeated)}")
         return value
 
     @model_validator(mode="after")

@@ -301,4 +301,4 @@ def test_domains_list_includes_operator_pack(tmp_path: Path) -> None:
     broken.write_text(pack.replace('lado = "usuario"', 'lado = "otro"', 1), encoding="utf-8")
     result = cli(home, "domains", "list", "--json")
     assert result.returncode == 1
-    assert result.stderr == f"error: {broken}: roles.2.lado: Input should be 'asistente' or 'usuario'\n"
+    assert result.stderr == f"error: {broken}: roles[2].lado: Input should be 'asistente' or 'usuario'\n"
