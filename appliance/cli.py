@@ -29,14 +29,14 @@ def root(
 
 
 def _register_commands() -> None:
-    from appliance.commands import domains, init, models, report, run, seeds
-    from appliance.commands import bench
+    from appliance.commands import bench, domains, init, models, report, run, runs, seeds
 
     app.command("init")(init.init)
     app.add_typer(seeds.app, name="seeds")
     app.add_typer(domains.app, name="domains")
     app.add_typer(models.app, name="models")
     app.command("run")(run.run)
+    app.add_typer(runs.app, name="runs")
     app.add_typer(report.app, name="report")
     app.add_typer(bench.app, name="bench")
 
