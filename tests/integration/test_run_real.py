@@ -97,4 +97,6 @@ def test_killed_run_resumes_without_duplicates_or_losses(cli_env: dict[str, str]
         ).fetchone()[0]
     assert stored_events == 4
     assert len(Path(resumed["dataset"]).read_text(encoding="utf-8").splitlines()) == 4
+    (listed,) = json.loads(cli(cli_env, "runs", "list", "--json").stdout)
+    assert (listed["run_id"], listed["status"], listed["planned"], listed["stored"]) == (run["run_id"], "completed", 4, 4)
     cli(cli_env, "report", "verify", resumed["report"])
