@@ -29,10 +29,12 @@ def root(
 
 
 def _register_commands() -> None:
-    from appliance.commands import bench, domains, init, models, report, run, runs, seeds
+    from appliance.commands import bench, domains, ingest, init, models, pii, report, run, runs, seeds
 
     app.command("init")(init.init)
     app.add_typer(seeds.app, name="seeds")
+    app.command("ingest")(ingest.ingest)
+    app.add_typer(pii.app, name="pii")
     app.add_typer(domains.app, name="domains")
     app.add_typer(models.app, name="models")
     app.command("run")(run.run)

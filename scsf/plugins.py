@@ -1,4 +1,4 @@
-"""Plug-ins by entry point: `scsf.backends`, `scsf.parsers` (and later `scsf.recognizers`).
+"""Plug-ins by entry point: `scsf.backends`, `scsf.parsers`, `scsf.recognizers`.
 
 Built-ins register in pyproject.toml exactly like outside packages; names are listed without importing.
 """
@@ -12,6 +12,7 @@ from scsf.errors import ConfigError
 
 BACKENDS = "scsf.backends"
 PARSERS = "scsf.parsers"
+RECOGNIZERS = "scsf.recognizers"
 
 
 def plugin_names(group: str) -> list[str]:

@@ -128,3 +128,64 @@ def apply_migrations(con: duckdb.DuckDBPyConnection) -> list[int]:
             raise
         applied.append(number)
     return applied
+
+
+@migration(2, "ingest of real conversations")
+def _ingest(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute(
+        """
+        CREATE TABLE imports (
+            import_id VARCHAR PRIMARY KEY,
+            created_at TIMESTAMPTZ NOT NULL DEFAULT current_timestamp,
+            finished_at TIMESTAMPTZ,
+            options JSON NOT NULL,
+            report JSON
+        );
+        CREATE TABLE source_files (
+            import_id VARCHAR NOT NULL,
+            path VARCHAR NOT NULL,
+            sha256 VARCHAR NOT NULL,
+            format VARCHAR,
+            format_reason VARCHAR,
+            status VARCHAR NOT NULL,
+            error VARCHAR,
+            conversations INTEGER NOT NULL DEFAULT 0,
+            PRIMARY KEY (import_id, path)
+        );
+        CREATE TABLE imported_conversations (
+            conversation_id VARCHAR PRIMARY KEY,
+            import_id VARCHAR NOT NULL,
+            source VARCHAR NOT NULL,
+            source_sha256 VARCHAR NOT NULL,
+            source_key VARCHAR NOT NULL,
+            format VARCHAR NOT NULL,
+            domain VARCHAR NOT NULL,
+            role_reason VARCHAR NOT NULL,
+            turns JSON NOT NULL,
+            metadata JSON NOT NULL,
+            redaction VARCHAR NOT NULL,
+            pii_counts JSON NOT NULL,
+            risk_score DOUBLE NOT NULL,
+            validation JSON NOT NULL,
+            review_status VARCHAR NOT NULL,
+            created_at TIMESTAMPTZ NOT NULL DEFAULT current_timestamp
+        );
+        CREATE TABLE pii_findings (
+            conversation_id VARCHAR NOT NULL,
+            turn_index INTEGER NOT NULL,
+            entity_type VARCHAR NOT NULL,
+            start_offset INTEGER NOT NULL,
+            end_offset INTEGER NOT NULL,
+            score DOUBLE NOT NULL,
+            recognizer VARCHAR NOT NULL
+        );
+        CREATE TABLE review_queue (
+            conversation_id VARCHAR PRIMARY KEY,
+            risk_score DOUBLE NOT NULL,
+            reason VARCHAR NOT NULL,
+            created_at TIMESTAMPTZ NOT NULL DEFAULT current_timestamp,
+            decision VARCHAR,
+            decided_at TIMESTAMPTZ
+        );
+        """
+    )

@@ -1,0 +1,843 @@
+"""Raw speech-to-text transcripts (Whisper and friends): JSON, SRT, WebVTT, TSV and plain text, one file = one
+conversation. Transcripts carry relative times, so turns have `timestamp=None` and `start`/`end` seconds in `extra`.
+
+Also home to two streaming readers the Kommo parser shares: `decoded_lines` (bounded, exactly numbered lines) and
+`JsonStream` (a JSON document walked key by key and item by item, never held whole).
+"""
+
+from __future__ import annotations
+
+import codecs
+import html
+import json
+import math
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import TracebackType
+from typing import Any, BinaryIO, Literal
+
+from pydantic import Field
+
+from scsf.parsers.base import ParsedConversation, ParsedTurn, Parser, ParseError, Provenance, Sniff
+from scsf.parsers.textio import detect_encoding, read_head
+
+MAX_LINE_BYTES = 1 << 20
+"""Longest line the line readers accept; a longer one is a ParseError, never a 1 GB string."""
+
+MAX_JSON_VALUE_CHARS = 16 << 20
+"""Largest single JSON value (one segment, one lead with its notes) `JsonStream.value` will buffer."""
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def clean_text(text: str) -> str:
+    """`text` with lone UTF-16 surrogates (legal in JSON escapes, illegal in UTF-8) replaced by U+FFFD."""
+    if _SURROGATE.search(text) is None:
+        return text
+    return text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+
+
+def clean_value(value: Any) -> Any:
+    """`clean_text` applied through a decoded JSON value (keys included)."""
+    if isinstance(value, str):
+        return clean_text(value)
+    if isinstance(value, dict):
+        return {clean_text(str(k)): clean_value(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [clean_value(v) for v in value]
+    return value
+
+
+def json_type(value: Any) -> str:
+    """The JSON name of a decoded value's type, for error messages."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, list):
+        return "an array"
+    return "an object"
+
+
+def key_list(keys: Iterable[Any], limit: int = 8) -> str:
+    """A short, printable list of keys for error messages."""
+    shown = [repr(clean_text(str(k))[:40]) for k in list(keys)[:limit]]
+    return ", ".join(shown) if shown else "none"
+
+
+def decoded_lines(path: Path, encoding: str, *, max_line: int = MAX_LINE_BYTES) -> Iterator[tuple[int, str]]:
+    """(1-based line number, line with its ending) for every line, streamed and decoded one line at a time, so a
+    decoding error names its exact line. Lines end at LF (CRLF keeps its CR); longer than `max_line` bytes is a
+    ParseError."""
+    try:
+        handle = path.open("rb")
+    except OSError as exc:
+        raise ParseError(path, f"cannot read: {exc.strerror or exc}") from exc
+    later = "utf-8" if encoding == "utf-8-sig" else encoding
+    with handle:
+        number = 0
+        while True:
+            try:
+                raw = handle.readline(max_line + 1)
+            except OSError as exc:
+                raise ParseError(path, f"cannot read: {exc.strerror or exc}", line=number + 1) from exc
+            if not raw:
+                return
+            number += 1
+            if len(raw) > max_line and not raw.endswith(b"\n"):
+                raise ParseError(path, f"line longer than {max_line} bytes", line=number)
+            try:
+                text = raw.decode(encoding if number == 1 else later)
+            except UnicodeDecodeError as exc:
+                reason = f"not valid {encoding} text (byte {exc.start + 1} of the line)"
+                raise ParseError(path, reason, line=number) from exc
+            yield number, text
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not valid JSON")
+
+
+class JsonStream:
+    """A JSON file walked incrementally: `keys()` over an object, `items()` over an array, `value()` to decode one
+    (bounded) value, `skip()` to pass over one of any size. Only the unread part of a 64 KiB window, or the value
+    being decoded, is in memory. Every error is a ParseError with the line."""
+
+    _WS = re.compile(r"[ \t\n\r]*")
+    _STRING_STOP = re.compile(r'["\\]')
+
+    def __init__(
+        self, path: Path, encoding: str, *, chunk: int = 1 << 16, max_value: int = MAX_JSON_VALUE_CHARS
+    ) -> None:
+        self.path = path
+        self.encoding = encoding
+        try:
+            self._handle: BinaryIO = path.open("rb")
+        except OSError as exc:
+            raise ParseError(path, f"cannot read: {exc.strerror or exc}") from exc
+        self._decoder = codecs.getincrementaldecoder(encoding)()
+        self._json = json.JSONDecoder(parse_constant=_reject_constant)
+        self._chunk = chunk
+        self._max_value = max_value
+        self._buf = ""
+        self._pos = 0
+        self._mark_pos, self._mark_line = 0, 1  # a known (position, line) pair, moved forward as lines are asked for
+        self._eof = False
+
+    def __enter__(self) -> JsonStream:
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._handle.close()
+
+    # -- position and errors ---------------------------------------------------------------------------------
+
+    def line(self, pos: int | None = None) -> int:
+        """The 1-based line of the read position (or of `pos` inside the window); amortised O(1) going forward."""
+        pos = self._pos if pos is None else pos
+        if pos < self._mark_pos:
+            return self._mark_line - self._buf.count("\n", pos, self._mark_pos)
+        self._mark_line += self._buf.count("\n", self._mark_pos, pos)
+        self._mark_pos = pos
+        return self._mark_line
+
+    def error(self, reason: str, pos: int | None = None) -> ParseError:
+        return ParseError(self.path, reason, line=self.line(pos))
+
+    def _fill(self, size: int | None = None) -> bool:
+        """Read more text into the window, dropping what has been consumed; False at end of file."""
+        if self._eof:
+            return False
+        if self._pos >= self._chunk:
+            self.line()
+            self._buf = self._buf[self._pos :]
+            self._mark_pos -= self._pos
+            self._pos = 0
+        try:
+            raw = self._handle.read(size or self._chunk)
+        except OSError as exc:
+            raise self.error(f"cannot read: {exc.strerror or exc}") from exc
+        try:
+            text = self._decoder.decode(raw, final=not raw)
+        except UnicodeDecodeError as exc:
+            line = self.line(len(self._buf)) + raw.count(b"\n", 0, exc.start)
+            raise ParseError(self.path, f"not valid {self.encoding} text", line=line) from exc
+        if not raw:
+            self._eof = True
+            return False
+        self._buf += text
+        return True
+
+    def _ws(self) -> None:
+        while True:
+            match = self._WS.match(self._buf, self._pos)
+            self._pos = match.end() if match else self._pos
+            if self._pos < len(self._buf) or not self._fill():
+                return
+
+    def peek(self) -> str:
+        """The next non-blank character, or '' at end of file."""
+        self._ws()
+        return self._buf[self._pos] if self._pos < len(self._buf) else ""
+
+    def at_end(self) -> bool:
+        return self.peek() == ""
+
+    # -- reading -----------------------------------------------------------------------------------------------
+
+    def value(self) -> Any:
+        """Decode the next value whole (at most `max_value` characters)."""
+        if self.peek() == "":
+            raise self.error("unexpected end of file, expected a JSON value")
+        want = self._chunk
+        while True:
+            try:
+                obj, end = self._json.raw_decode(self._buf, self._pos)
+            except json.JSONDecodeError as exc:
+                if self._more(want):
+                    want *= 2
+                    continue
+                raise self.error(f"invalid JSON: {exc.msg}", min(exc.pos, len(self._buf))) from exc
+            except (ValueError, RecursionError) as exc:
+                raise self.error(f"invalid JSON value: {str(exc)[:200]}") from exc
+            if end == len(self._buf) and self._more(want):  # a number may go on in the next chunk
+                want *= 2
+                continue
+            self._pos = end
+            return obj
+
+    def _more(self, want: int) -> bool:
+        if len(self._buf) - self._pos > self._max_value:
+            raise self.error(f"JSON value over {self._max_value >> 20} MiB (or malformed)")
+        return self._fill(want)
+
+    def skip(self, _depth: int = 0) -> None:
+        """Pass over the next value, however large: decoded and dropped when it fits the window, else walked."""
+        first = self.peek()
+        if first == "":
+            raise self.error("unexpected end of file, expected a JSON value")
+        if first == '"':
+            self._skip_string()
+            return
+        if first not in "[{":
+            self.value()
+            return
+        if _depth > 256:
+            raise self.error("JSON nested too deeply")
+        if len(self._buf) - self._pos < self._chunk:
+            self._fill()
+        try:
+            _, end = self._json.raw_decode(self._buf, self._pos)
+        except RecursionError as exc:
+            raise self.error("JSON nested too deeply") from exc
+        except ValueError:  # larger than the window (or malformed): walk it, which reports the fault precisely
+            if first == "[":
+                for _ in self.items():
+                    self.skip(_depth + 1)
+            else:
+                for _ in self.keys():
+                    self.skip(_depth + 1)
+            return
+        self._pos = end
+
+    def _skip_string(self) -> None:
+        start_line = self.line()
+        self._pos += 1
+        while True:
+            match = self._STRING_STOP.search(self._buf, self._pos)
+            if match is None:
+                self._pos = len(self._buf)
+                if not self._fill():
+                    raise ParseError(self.path, "unterminated JSON string", line=start_line)
+                continue
+            if match.group() == '"':
+                self._pos = match.end()
+                return
+            if match.end() >= len(self._buf):  # a backslash ends the window: read on, then look again
+                self._pos = match.start()
+                if not self._fill():
+                    raise ParseError(self.path, "unterminated JSON string", line=start_line)
+                continue
+            self._pos = match.end() + 1
+
+    def keys(self) -> Iterator[str]:
+        """The keys of the object at the read position; the caller reads or skips each key's value."""
+        if self.peek() != "{":
+            raise self.error("expected a JSON object")
+        self._pos += 1
+        if self.peek() == "}":
+            self._pos += 1
+            return
+        while True:
+            if self.peek() != '"':
+                raise self.error("expected a quoted object key")
+            key = self.value()
+            if self.peek() != ":":
+                raise self.error("expected ':' after an object key")
+            self._pos += 1
+            yield key
+            char = self.peek()
+            if char == ",":
+                self._pos += 1
+            elif char == "}":
+                self._pos += 1
+                return
+            else:
+                raise self.error("expected ',' or '}' in an object")
+
+    def items(self) -> Iterator[int]:
+        """For each item of the array at the read position, its line; the caller reads or skips the item."""
+        if self.peek() != "[":
+            raise self.error("expected a JSON array")
+        self._pos += 1
+        if self.peek() == "]":
+            self._pos += 1
+            return
+        while True:
+            self.peek()
+            yield self.line()
+            char = self.peek()
+            if char == ",":
+                self._pos += 1
+            elif char == "]":
+                self._pos += 1
+                return
+            else:
+                raise self.error("expected ',' or ']' in an array")
+
+
+# -- transcript segments and turns -------------------------------------------------------------------------------
+
+SourceFormat = Literal["whisper_json", "srt", "vtt", "tsv", "txt"]
+_BY_SUFFIX: dict[str, SourceFormat] = {
+    ".json": "whisper_json",
+    ".srt": "srt",
+    ".vtt": "vtt",
+    ".webvtt": "vtt",
+    ".tsv": "tsv",
+    ".txt": "txt",
+}
+MAX_CUE_CHARS = 1 << 20
+
+_CLOCK = re.compile(r"(?:(\d{1,3}):)?(\d{1,2}):(\d{1,2})(?:[.,](\d{1,3}))?")
+_TIMING = re.compile(r"^\s*([\d:.,]+)\s*-->\s*([\d:.,]+)(?:\s.*)?$")
+_TXT_TIMING = re.compile(r"^\[\s*([\d:.,]+)\s*-->\s*([\d:.,]+)\s*\]\s*(.*)$")
+_SRT_HEAD = re.compile(r"^\d+[ \t]*\r?\n[ \t]*\d{1,3}:\d{2}:\d{2}[,.]\d{1,3}[ \t]*-->")
+_ANY_TIMING = re.compile(r"(?m)^\s*(?:\d{1,3}:)?\d{1,2}:\d{2}[.,]\d{1,3}\s*-->\s*(?:\d{1,3}:)?\d{1,2}:\d{2}[.,]\d{1,3}")
+_TSV_HEADER = re.compile(r"^(start|inicio)\t(end|fin)\t", re.IGNORECASE)
+_CHAT_DATE = re.compile(r"(?m)^\[?\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4},?\s+\d{1,2}:\d{2}")
+_NUMBER = re.compile(r"^\d+(?:\.\d+)?$")
+
+_BRACKET_PREFIX = re.compile(r"^\[(?P<name>[^\[\]]{1,40})\](?P<colon>:)?\s*(?P<text>.*)$")
+_DIARIZED = re.compile(r"^(?:SPEAKER|Speaker|speaker|HABLANTE|Hablante|SPK|spk)[ _-]?\d+$")
+_NAMED_PREFIX = re.compile(r"^(?P<name>[^\W\d_][\w.'’-]*(?: [\w.'’-]+){0,2}):[ \t]+(?P<text>\S.*)$")
+_VOICE = re.compile(r"<v(?:\.[^\s>]*)?(?:[ \t]+([^>]*))?>")
+_TAG = re.compile(r"<[^>\n]*>|\{\\[^}\n]*\}")
+
+
+def split_speaker(text: str) -> tuple[str | None, str]:
+    """`SPEAKER_01: hola`, `[SPEAKER_01] hola`, `[Ana]: hola` and `Nombre: hola` → (speaker, text); else (None, text).
+
+    A named prefix is at most three words, the first capitalised, followed by ': ' and some text."""
+    match = _BRACKET_PREFIX.match(text)
+    if match and match["text"] and (match["colon"] or _DIARIZED.match(match["name"].strip())):
+        return match["name"].strip(), match["text"]
+    match = _NAMED_PREFIX.match(text)
+    if match and (match["name"][0].isupper() or _DIARIZED.match(match["name"])):
+        return match["name"], match["text"]
+    return None, text
+
+
+def _clock(token: str) -> float | None:
+    match = _CLOCK.fullmatch(token.strip())
+    if match is None:
+        return None
+    hours, minutes, seconds, fraction = match.groups()
+    if int(minutes) > 59 or int(seconds) > 59:
+        return None
+    millis = int(fraction.ljust(3, "0")) if fraction else 0
+    return int(hours or 0) * 3600 + int(minutes) * 60 + int(seconds) + millis / 1000
+
+
+def _timing(path: Path, number: int, line: str, pattern: re.Pattern[str] = _TIMING) -> tuple[float, float, str]:
+    """(start, end, rest) of a `start --> end` line; a malformed one is a ParseError naming the line."""
+    match = pattern.match(line)
+    if match is None:
+        raise ParseError(path, f"bad timecode line {line.strip()[:80]!r}", line=number)
+    start, end = _clock(match[1]), _clock(match[2])
+    if start is None or end is None:
+        bad = match[1] if start is None else match[2]
+        raise ParseError(path, f"bad timecode {bad[:40]!r}", line=number)
+    return start, end, match[3] if pattern is _TXT_TIMING else ""
+
+
+def _plain(text: str) -> str:
+    """Markup (`<i>`, `<c.x>`, `{\\an8}`) removed, entities decoded, blanks collapsed."""
+    return " ".join(html.unescape(_TAG.sub("", text)).split())
+
+
+@dataclass(slots=True)
+class _Segment:
+    """One timed piece of speech. `speaker=None`: no label, so the previous segment's speaker goes on."""
+
+    speaker: str | None
+    text: str
+    line: int
+    start: float | None = None
+    end: float | None = None
+
+
+@dataclass(slots=True)
+class _Turn:
+    speaker: str
+    line: int
+    start: float | None
+    end: float | None
+    segments: int = 0
+    parts: list[str] = field(default_factory=list)
+    chunks: list[str] = field(default_factory=list)
+
+    def add(self, text: str) -> None:
+        self.parts.append(text)
+        if len(self.parts) >= 1024:  # keep many tiny strings from piling up in one long monologue
+            self.chunks.append(" ".join(self.parts))
+            self.parts.clear()
+
+    def text(self) -> str:
+        return " ".join([*self.chunks, *self.parts])
+
+
+class TranscriptParser(Parser):
+    """Whisper JSON (incl. WhisperX diarization and HF `chunks`), SRT, WebVTT, Whisper TSV and plain text.
+
+    Consecutive segments of one speaker become one turn (texts joined with a space). A segment with no speaker label
+    continues the previous speaker ("unknown" at the start); Whisper JSON segments without `speaker` are "unknown".
+    Empty segments are dropped; a transcript with no text yields no conversation.
+    """
+
+    name = "transcript_raw"
+
+    class Options(Parser.Options):
+        source_format: SourceFormat | None = Field(
+            default=None, description="force a variant instead of choosing by file extension, then content"
+        )
+        max_chars: int = Field(default=64 << 20, ge=1, description="longest transcript text accepted, in characters")
+
+    options: Options
+
+    @classmethod
+    def sniff(cls, path: Path, head: str) -> Sniff:
+        text = head.lstrip("\ufeff")
+        stripped = text.lstrip()
+        suffix = path.suffix.lower()
+        if text.startswith("WEBVTT") and (len(text) == 6 or text[6] in " \t\r\n"):
+            return Sniff(0.95, "WEBVTT header")
+        if _SRT_HEAD.match(stripped):
+            return Sniff(0.9, "SRT cue number and arrow timecode")
+        labelled_first = split_speaker(stripped.split("\n", 1)[0].strip())[0] is not None
+        if stripped[:1] == "{" or (stripped[:1] == "[" and not labelled_first):
+            if '"segments"' in head and '"start"' in head and '"end"' in head:
+                return Sniff(0.9, "Whisper JSON: 'segments' with start/end")
+            if '"chunks"' in head and '"timestamp"' in head:
+                return Sniff(0.75, "Whisper JSON: 'chunks' with timestamps")
+            if stripped[:1] == "[" and re.search(r'"start"\s*:', head) and re.search(r'"text"\s*:', head):
+                return Sniff(0.6, "JSON list of timed segments")
+            return Sniff(0.0, "JSON without transcript segments")
+        first_line = stripped.split("\n", 1)[0].rstrip("\r")
+        if _TSV_HEADER.match(first_line):
+            return Sniff(0.95, "Whisper TSV header start/end/text")
+        if suffix == ".tsv" and re.match(r"^\d+\t\d+\t", first_line):
+            return Sniff(0.7, ".tsv with millisecond start/end columns")
+        if _ANY_TIMING.search(head):
+            return Sniff(0.6, "arrow timecodes")
+        if suffix in (".srt", ".vtt"):
+            return Sniff(0.5, f"{suffix} file extension")
+        if suffix == ".txt":
+            if _CHAT_DATE.search(head):
+                return Sniff(0.1, "dated lines look like a chat export, not a transcript")
+            lines = [line.strip() for line in text.splitlines()[:50] if line.strip()]
+            labelled = sum(1 for line in lines if split_speaker(line)[0] is not None)
+            if labelled >= 2:
+                return Sniff(0.45, "plain text with 'Speaker:' prefixes")
+            return Sniff(0.35, "plain .txt transcript")
+        return Sniff(0.0, "no transcript markers")
+
+    def parse(self, path: Path) -> Iterator[ParsedConversation]:
+        try:
+            encoding = detect_encoding(path)
+        except OSError as exc:
+            raise ParseError(path, f"cannot read: {exc.strerror or exc}") from exc
+        source_format = self.options.source_format or self._choose(path, encoding)
+        if source_format == "whisper_json":
+            segments: Iterator[_Segment] = self._whisper_json(path, encoding)
+        else:
+            lines = ((n, text.rstrip("\r\n")) for n, text in decoded_lines(path, encoding))
+            segments = {"srt": self._srt, "vtt": self._vtt, "tsv": self._tsv, "txt": self._txt}[source_format](
+                path, lines
+            )
+        conversation = self._conversation(path, source_format, segments)
+        if conversation is not None:
+            yield conversation
+
+    @staticmethod
+    def _choose(path: Path, encoding: str) -> SourceFormat:
+        """By file extension; otherwise by the first line."""
+        by_suffix = _BY_SUFFIX.get(path.suffix.lower())
+        if by_suffix is not None:
+            return by_suffix
+        try:
+            head = read_head(path, encoding)
+        except OSError as exc:
+            raise ParseError(path, f"cannot read: {exc.strerror or exc}") from exc
+        first = next((line.strip() for line in head.lstrip("\ufeff").splitlines() if line.strip()), "")
+        if first.startswith("WEBVTT"):
+            return "vtt"
+        if first[:1] == "{" or (first[:1] == "[" and split_speaker(first)[0] is None and "-->" not in first):
+            return "whisper_json"
+        if first.isdigit() or _TIMING.match(first):
+            return "srt"
+        if _TSV_HEADER.match(first) or re.match(r"^\d+\t\d+\t", first):
+            return "tsv"
+        return "txt"
+
+    # -- merging -----------------------------------------------------------------------------------------------
+
+    def _conversation(self, path: Path, source_format: str, segments: Iterable[_Segment]) -> ParsedConversation | None:
+        source = str(path)
+        turns: list[ParsedTurn] = []
+        current: _Turn | None = None
+        count, chars, duration = 0, 0, None
+
+        def close(turn: _Turn) -> ParsedTurn:
+            extra: dict[str, Any] = {}
+            if turn.start is not None:
+                extra["start"] = round(turn.start, 3)
+            if turn.end is not None:
+                extra["end"] = round(turn.end, 3)
+            extra["segments"] = turn.segments
+            return ParsedTurn(
+                speaker=turn.speaker,
+                text=turn.text(),
+                provenance=Provenance(source=source, line=turn.line),
+                extra=extra,
+            )
+
+        for segment in segments:
+            text = " ".join(segment.text.split())
+            if not text:
+                continue
+            chars += len(text) + 1
+            if chars > self.options.max_chars:
+                raise ParseError(path, f"transcript longer than {self.options.max_chars} characters", line=segment.line)
+            count += 1
+            for moment in (segment.start, segment.end):
+                if moment is not None and (duration is None or moment > duration):
+                    duration = moment
+            speaker = segment.speaker if segment.speaker is not None else (current.speaker if current else "unknown")
+            if current is None or speaker != current.speaker:
+                if current is not None:
+                    turns.append(close(current))
+                current = _Turn(speaker=speaker, line=segment.line, start=segment.start, end=segment.end)
+            current.add(text)
+            current.segments += 1
+            if segment.end is not None:
+                current.end = segment.end
+            if current.start is None:
+                current.start = segment.start
+        if current is None:
+            return None
+        turns.append(close(current))
+        return ParsedConversation(
+            format=self.name,
+            source=source,
+            key=path.stem,
+            turns=turns,
+            metadata={
+                "source_format": source_format,
+                "segments": count,
+                "duration_s": round(duration, 3) if duration is not None else None,
+            },
+        )
+
+    # -- Whisper JSON ------------------------------------------------------------------------------------------
+
+    def _whisper_json(self, path: Path, encoding: str) -> Iterator[_Segment]:
+        with JsonStream(path, encoding) as stream:
+            first = stream.peek()
+            if first == "":
+                return
+            if first == "[":
+                yield from self._json_items(stream, "segments")
+            elif first == "{":
+                found: str | None = None
+                others: list[str] = []
+                for key in stream.keys():
+                    if found is None and key in ("segments", "chunks"):
+                        found = key
+                        yield from self._json_items(stream, key)
+                    else:
+                        others.append(key)
+                        stream.skip()
+                if found is None:
+                    raise ParseError(path, f"no 'segments' array in the JSON object (keys: {key_list(others)})", line=1)
+            else:
+                raise stream.error("expected a Whisper JSON object or a list of segments")
+            if not stream.at_end():
+                raise stream.error("unexpected data after the JSON document")
+
+    def _json_items(self, stream: JsonStream, key: str) -> Iterator[_Segment]:
+        if stream.peek() != "[":
+            raise stream.error(f"'{key}' is not an array")
+        for line in stream.items():
+            yield self._json_segment(stream.path, stream.value(), line, key)
+
+    @staticmethod
+    def _json_segment(path: Path, item: Any, line: int, key: str) -> _Segment:
+        if not isinstance(item, dict):
+            raise ParseError(path, f"a {key} item is {json_type(item)}, not an object", line=line)
+        text = item.get("text")
+        if not isinstance(text, str):
+            raise ParseError(path, f"a {key} item has no 'text' string (found {json_type(text)})", line=line)
+        try:
+            if key == "chunks":
+                stamp = item.get("timestamp")
+                if not isinstance(stamp, list) or len(stamp) != 2:
+                    raise ValueError("'timestamp' must be [start, end]")
+                start, end = _seconds(stamp[0], "start"), _seconds(stamp[1], "end")
+            else:
+                start, end = _seconds(item.get("start"), "start"), _seconds(item.get("end"), "end")
+        except ValueError as exc:
+            raise ParseError(path, str(exc), line=line) from exc
+        speaker = item.get("speaker")
+        if speaker is None:
+            label = "unknown"
+        elif isinstance(speaker, str) and speaker.strip():
+            label = clean_text(speaker.strip())
+        elif isinstance(speaker, int) and not isinstance(speaker, bool):
+            label = str(speaker)
+        else:
+            raise ParseError(path, f"'speaker' is {json_type(speaker)}, not a label", line=line)
+        return _Segment(speaker=label, text=clean_text(text), line=line, start=start, end=end)
+
+    # -- SRT ---------------------------------------------------------------------------------------------------
+
+    def _srt(self, path: Path, lines: Iterable[tuple[int, str]]) -> Iterator[_Segment]:
+        cue: tuple[float, float, int] | None = None
+        texts: list[tuple[int, str]] = []
+        in_text = False
+        index_line: int | None = None
+        size = 0
+        for number, raw in lines:
+            line = raw.strip().lstrip("\ufeff")
+            if in_text:
+                if line and "-->" in line and _TIMING.match(line):  # no blank line before the next cue
+                    if texts and texts[-1][1].isascii() and texts[-1][1].isdigit():
+                        index_line = texts.pop()[0]
+                    in_text = False
+                elif line:
+                    size += len(line)
+                    if size > MAX_CUE_CHARS:
+                        raise ParseError(path, f"cue text over {MAX_CUE_CHARS} characters", line=number)
+                    texts.append((number, line))
+                    continue
+                else:
+                    in_text = False
+                    continue
+            if not line:
+                continue
+            if "-->" in line:
+                start, end, _ = _timing(path, number, line)
+                if cue is not None:
+                    yield from _cue_segments(cue, texts)
+                cue = (start, end, index_line if index_line is not None else number)
+                texts, size, in_text, index_line = [], 0, True, None
+                continue
+            if index_line is not None:
+                raise ParseError(path, "expected a timecode line after the cue number", line=number)
+            if line.isascii() and line.isdigit():
+                index_line = number
+                continue
+            if cue is None:
+                raise ParseError(path, "expected a cue number or a 'start --> end' timecode", line=number)
+            texts.append((number, line))  # text after a stray blank line: the same cue goes on
+            in_text = True
+        if index_line is not None:
+            raise ParseError(path, "cue number without a timecode", line=index_line)
+        if cue is not None:
+            yield from _cue_segments(cue, texts)
+
+    # -- WebVTT ------------------------------------------------------------------------------------------------
+
+    def _vtt(self, path: Path, lines: Iterable[tuple[int, str]]) -> Iterator[_Segment]:
+        iterator = iter(lines)
+        first = next(iterator, None)
+        if first is None:
+            return
+        header = first[1].lstrip("\ufeff")
+        if not header.startswith("WEBVTT") or (len(header) > 6 and header[6] not in " \t"):
+            raise ParseError(path, "missing the WEBVTT header", line=first[0])
+        block: list[tuple[int, str]] = []
+        skipping = True  # the header block runs to the first blank line
+        size = 0
+        for number, raw in iterator:
+            line = raw.strip()
+            if not line:
+                if block:
+                    yield from self._vtt_cue(path, block)
+                block, skipping, size = [], False, 0
+                continue
+            if skipping:
+                continue
+            if not block and re.match(r"^(NOTE|STYLE|REGION)(\s|$)", line):
+                skipping = True
+                continue
+            size += len(line)
+            if size > MAX_CUE_CHARS:
+                raise ParseError(path, f"cue over {MAX_CUE_CHARS} characters", line=number)
+            block.append((number, line))
+        if block:
+            yield from self._vtt_cue(path, block)
+
+    @staticmethod
+    def _vtt_cue(path: Path, block: list[tuple[int, str]]) -> Iterator[_Segment]:
+        at = 0
+        if "-->" not in block[0][1]:  # a cue identifier
+            if len(block) < 2 or "-->" not in block[1][1]:
+                where = block[1][0] if len(block) > 1 else block[0][0]
+                raise ParseError(path, "expected a cue timing line ('start --> end')", line=where)
+            at = 1
+        start, end, _ = _timing(path, block[at][0], block[at][1])
+        payload = block[at + 1 :]
+        if not payload:
+            return
+        cue_line = block[0][0]
+        joined = "\n".join(text for _, text in payload)
+        voices = list(_VOICE.finditer(joined))
+        if not voices:
+            yield from _cue_segments((start, end, cue_line), [(n, _plain(text)) for n, text in payload])
+            return
+        lead = _plain(joined[: voices[0].start()])
+        if lead:
+            yield _Segment(speaker=None, text=lead, line=cue_line, start=start, end=end)
+        for position, voice in enumerate(voices):
+            stop = voices[position + 1].start() if position + 1 < len(voices) else len(joined)
+            text = _plain(joined[voice.end() : stop])
+            name = " ".join(html.unescape(voice[1] or "").split()) or None
+            yield _Segment(speaker=name, text=text, line=cue_line, start=start, end=end)
+
+    # -- TSV ---------------------------------------------------------------------------------------------------
+
+    def _tsv(self, path: Path, lines: Iterable[tuple[int, str]]) -> Iterator[_Segment]:
+        columns: dict[str, int] | None = None
+        width = 0
+        aliases = {
+            "start": ("start", "start_ms", "inicio"),
+            "end": ("end", "end_ms", "fin"),
+            "text": ("text", "texto"),
+            "speaker": ("speaker", "hablante", "spk"),
+        }
+        for number, raw in lines:
+            if not raw.strip():
+                continue
+            fields = raw.split("\t")
+            if columns is None:
+                head = fields[0].strip().lstrip("\ufeff")
+                if not _NUMBER.match(head):
+                    names = [name.strip().lstrip("\ufeff").lower() for name in fields]
+                    columns = {
+                        role: names.index(alias)
+                        for role, options in aliases.items()
+                        for alias in options
+                        if alias in names
+                    }
+                    if not {"start", "end", "text"} <= columns.keys():
+                        raise ParseError(path, "TSV header needs start, end and text columns", line=number)
+                    width = len(fields)
+                    continue
+                if len(fields) == 3:
+                    columns = {"start": 0, "end": 1, "text": 2}
+                elif len(fields) == 4:
+                    columns = {"start": 0, "end": 1, "speaker": 2, "text": 3}
+                else:
+                    reason = f"expected start, end[, speaker] and text, found {len(fields)} fields"
+                    raise ParseError(path, reason, line=number)
+                width = len(fields)
+            if len(fields) < width:
+                raise ParseError(path, f"expected {width} tab-separated fields, found {len(fields)}", line=number)
+            text_at = columns["text"]
+            if len(fields) > width:
+                if text_at != width - 1:
+                    raise ParseError(path, f"expected {width} tab-separated fields, found {len(fields)}", line=number)
+                text = "\t".join(fields[text_at:])
+            else:
+                text = fields[text_at]
+            start = _milliseconds(path, number, fields[columns["start"]])
+            end = _milliseconds(path, number, fields[columns["end"]])
+            if "speaker" in columns:
+                speaker: str | None = fields[columns["speaker"]].strip() or "unknown"
+            else:
+                speaker, text = split_speaker(text.strip())
+            yield _Segment(speaker=speaker, text=text, line=number, start=start, end=end)
+
+    # -- plain text --------------------------------------------------------------------------------------------
+
+    def _txt(self, path: Path, lines: Iterable[tuple[int, str]]) -> Iterator[_Segment]:
+        for number, raw in lines:
+            text = raw.strip().lstrip("\ufeff")
+            if not text:
+                continue
+            start = end = None
+            if text.startswith("[") and "-->" in text.split("]", 1)[0]:
+                start, end, text = _timing(path, number, text, _TXT_TIMING)
+            speaker, text = split_speaker(text.strip())
+            yield _Segment(speaker=speaker, text=text, line=number, start=start, end=end)
+
+
+def _cue_segments(cue: tuple[float, float, int], texts: list[tuple[int, str]]) -> Iterator[_Segment]:
+    """The segments of one subtitle cue: a line with a speaker prefix opens a new one, others continue it."""
+    start, end, cue_line = cue
+    speaker: str | None = None
+    parts: list[str] = []
+    line = cue_line
+    for number, raw in texts:
+        label, text = split_speaker(_plain(raw))
+        if label is not None:
+            if parts:
+                yield _Segment(speaker=speaker, text=" ".join(parts), line=line, start=start, end=end)
+                line = number
+            speaker, parts = label, []
+        parts.append(text)
+    if parts:
+        yield _Segment(speaker=speaker, text=" ".join(parts), line=line, start=start, end=end)
+
+
+def _seconds(value: Any, name: str) -> float | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise ValueError(f"'{name}' is {json_type(value)}, not seconds")
+    try:
+        seconds = float(value)
+    except OverflowError as exc:
+        raise ValueError(f"'{name}' is out of range") from exc
+    if not math.isfinite(seconds) or seconds < 0:
+        raise ValueError(f"'{name}' is out of range")
+    return seconds
+
+
+def _milliseconds(path: Path, number: int, token: str) -> float:
+    token = token.strip()
+    if not _NUMBER.match(token) or len(token) > 15:
+        raise ParseError(path, f"bad time {token[:40]!r} (expected milliseconds)", line=number)
+    return float(token) / 1000

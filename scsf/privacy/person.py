@@ -1,0 +1,371 @@
+"""PERSON in chat text: spaCy NER, filtered, plus cue patterns ("me llamo X", "soy X", "my name is X", "Sr. X").
+
+The small Spanish model tags greetings, car models and cities as PER (about 22% precision raw on chat). An NER entity
+is kept only after trimming greetings, honorifics, stop words, punctuation and known verbs from its edges, and only
+if what is left is capitalised, made of letters, not only verbs/adverbs/function words, and not on the allow-list
+(`scsf.privacy.lexicon`: car brands and models, Mexican cities and states, calendar words, business words). A lone
+capitalised word opening a sentence that the lemmatizer knows as a common word ("Conexión", "Salgo") is dropped.
+Cue patterns find names the NER misses: naming phrases (strong: the name may be lower case), greetings and thanks,
+kinship and role nouns ("mi esposa X", "el asesor X"), honorifics, and a proper noun opening a sentence as a vocative
+("Citlali, ...") or as an NER-backed subject. Overlapping candidates merge into one span with the best score.
+
+Scores: strong cue 0.9, weak cue / honorific 0.85, NER 0.7 (es) / 0.85 (en), sentence subject 0.6.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from presidio_analyzer import AnalysisExplanation, LocalRecognizer, RecognizerResult
+from spacy.tokens import Doc, Token
+
+from scsf.privacy.base import PERSON
+from scsf.privacy.lexicon import HONORIFICS, NOT_A_NAME, fold
+
+NER_LABELS = {"es": frozenset({"PER"}), "en": frozenset({"PERSON"})}
+NON_NAME_POS = frozenset({"VERB", "AUX", "ADV", "ADP", "DET", "PRON", "CCONJ", "SCONJ", "INTJ", "NUM", "PUNCT", "SYM",
+                          "PART"})  # fmt: skip
+CLOSED_POS = frozenset({"AUX", "ADP", "DET", "PRON", "SCONJ", "CCONJ", "NUM", "PUNCT", "SYM", "PART"})
+NAME_PARTICLES = frozenset({"de", "del", "la", "las", "los", "van", "von", "da", "di", "mc"})
+
+# Cue word sequences (folded). Strong cues introduce a name even when it is written in lower case; weak cues need a
+# capitalised word after them. Punctuation between a cue and the name is skipped ("Gracias, Ana").
+STRONG_CUES = {
+    "es": (("me", "llamo"), ("mi", "nombre", "es"), ("mi", "nombre"), ("nombre",), ("a", "nombre", "de"),
+           ("mi", "nombre", "completo", "es"), ("me", "dicen")),
+    "en": (("my", "name", "is"), ("my", "name", "'s"), ("name",), ("call", "me"), ("my", "full", "name", "is"),
+           ("name", "is"), ("my", "name")),
+}  # fmt: skip
+WEAK_CUES = {
+    "es": (
+        ("soy",), ("somos",), ("atencion",), ("atn",), ("habla",), ("le", "habla"), ("te", "habla"),
+        ("le", "atiende"), ("te", "atiende"), ("atentamente",), ("atte",), ("saludos",), ("hola",), ("gracias",),
+        ("ok",), ("okay",), ("perfecto",), ("listo",), ("claro",), ("excelente",), ("buenas",), ("buenos", "dias"),
+        ("buenas", "tardes"), ("buenas", "noches"), ("buen", "dia"), ("que", "tal"), ("si",), ("estimado",),
+        ("estimada",), ("querido",), ("querida",), ("de", "parte", "de"), ("contacto", "de"), ("se", "llama"),
+        ("hable", "con"), ("hablar", "con"), ("hablo", "con"), ("comunicar", "con"), ("comunica", "con"),
+        ("comunique", "con"), ("platique", "con"), ("pregunte", "por"), ("preguntar", "por"), ("pregunta", "por"),
+        ("dile", "a"), ("digale", "a"), ("avisale", "a"), ("le", "dije", "a"), ("le", "pregunte", "a"),
+    ),
+    "en": (
+        ("i", "'m"), ("i", "am"), ("attn",), ("attention",), ("this", "is"), ("it", "'s"), ("hi",), ("hello",),
+        ("hey",), ("thanks",), ("thank", "you"), ("sure",), ("ok",), ("okay",), ("great",), ("dear",), ("regards",),
+        ("sincerely",), ("cheers",), ("morning",), ("afternoon",), ("evening",), ("speak", "with"),
+        ("spoke", "with"), ("speak", "to"), ("spoke", "to"), ("talk", "to"), ("talked", "to"), ("ask", "for"),
+        ("asked", "for"), ("tell",), ("told",), ("ask",), ("asked",), ("named",), ("called",),
+    ),
+}  # fmt: skip
+ROLE_CUES = {
+    "es": frozenset("""asesor asesora vendedor vendedora gerente ejecutivo ejecutiva agente cliente clienta esposa
+        esposo hijo hija hermano hermana mama papa jefe jefa amigo amiga suegro suegra primo prima tio tia novio novia
+        socio socia compañero compañera cuñado cuñada mecanico contador contadora abogado abogada coordinador
+        coordinadora supervisor supervisora sobrino sobrina nieto nieta abuelo abuela yerno nuera chofer chófer
+        asistente secretaria secretario recepcionista encargado encargada dueño dueña empleado empleada""".split()),
+    "en": frozenset("""wife husband son daughter brother sister mom dad mother father boss friend assistant manager
+        colleague partner advisor agent salesman saleswoman salesperson rep uncle aunt cousin coworker neighbor
+        customer client grandson granddaughter driver secretary receptionist owner employee""".split()),
+}  # fmt: skip
+_CUES_BY_FIRST_WORD: dict[str, dict[str, list[tuple[tuple[str, ...], bool]]]] = {
+    lang: {
+        first: [(cue, strong) for cues, strong in ((STRONG_CUES[lang], True), (WEAK_CUES[lang], False))
+                for cue in cues if cue[0] == first]
+        for first in {cue[0] for cue in (*STRONG_CUES[lang], *WEAK_CUES[lang])}
+    }
+    for lang in STRONG_CUES
+}  # fmt: skip
+_ENCLITICS = ("melo", "mela", "selo", "sela", "noslo", "me", "te", "le", "lo", "la", "nos", "les", "los", "las", "se")
+# Unambiguous Spanish verb endings -> infinitive endings: 1st person present and preterite, which open chat sentences
+# ("Salgo", "Quedo", "Hablé", "Pagué"), and accented imperatives/infinitives with clitics ("Llámame", "Mándamelo").
+_VERB_SUFFIXES = (("zco", "cer"), ("go", "er"), ("go", "ir"), ("o", "ar"), ("o", "er"), ("o", "ir"), ("qué", "car"),
+                  ("gué", "gar"), ("cé", "zar"), ("é", "ar"), ("í", "er"), ("í", "ir"))  # fmt: skip
+_IMPERATIVE_SUFFIXES = (("a", "ar"), ("e", "er"), ("e", "ir"), ("ar", "ar"), ("er", "er"), ("ir", "ir"))
+
+
+def _spanish_verb_bases(word: str) -> list[str]:
+    """Candidate infinitives of `word` if it has the shape of a conjugated verb (stem of 3+ letters)."""
+    bases = [word[: -len(end)] + inf for end, inf in _VERB_SUFFIXES if word.endswith(end) and len(word) - len(end) >= 3]
+    if any(ch in word for ch in "áéíóú") and len(word) > 5:
+        plain = fold(word)
+        for clitic in _ENCLITICS:
+            stem = plain[: -len(clitic)]
+            if plain.endswith(clitic) and len(stem) >= 3:
+                bases += [stem[: -len(end)] + inf for end, inf in _IMPERATIVE_SUFFIXES if stem.endswith(end)]
+    return bases
+
+
+_CUE_SKIP = frozenset({",", ":", "-", "–", "—", "!", "¡", "."})
+
+CUE_SCORE = 0.9
+WEAK_CUE_SCORE = 0.85
+HONORIFIC_SCORE = 0.85
+SUBJECT_SCORE = 0.6
+NER_SCORE = {"es": 0.7, "en": 0.85}
+MAX_NAME_TOKENS = 5
+
+
+@dataclass
+class _Candidate:
+    start: int  # token indices, end exclusive
+    end: int
+    score: float
+    source: str
+
+
+def _is_capitalised(token: Token) -> bool:
+    return token.text[:1].isupper()
+
+
+def _is_wordlike(token: Token) -> bool:
+    return token.text.replace("-", "").replace("'", "").replace(".", "").isalpha()
+
+
+def _not_a_name(token: Token) -> bool:
+    folded = fold(token.text).rstrip(".")
+    return folded in NOT_A_NAME or folded in HONORIFICS
+
+
+class PersonRecognizer(LocalRecognizer):
+    """Reads the spaCy `Doc` that Presidio's NLP engine already produced; runs no model of its own."""
+
+    def __init__(self, supported_language: str = "es", name: str | None = None) -> None:
+        if supported_language not in NER_LABELS:
+            raise ValueError(f"PersonRecognizer supports {sorted(NER_LABELS)}, not {supported_language!r}")
+        super().__init__(
+            supported_entities=[PERSON],
+            supported_language=supported_language,
+            name=name or f"PersonRecognizer_{supported_language}",
+        )
+
+    def load(self) -> None:
+        pass
+
+    def analyze(self, text: str, entities: list[str], nlp_artifacts=None) -> list[RecognizerResult]:  # noqa: ANN001
+        if nlp_artifacts is None or not isinstance(nlp_artifacts.tokens, Doc):
+            return []
+        doc: Doc = nlp_artifacts.tokens
+        lang = self.supported_language
+        self._load_known_words(nlp_artifacts)
+        candidates = [*self._from_ner(doc, lang), *self._from_cues(doc, lang), *self._from_honorifics(doc)]
+        return [self._result(doc, c) for c in self._merge(candidates)]
+
+    # -- NER -----------------------------------------------------------------------------------------------------
+
+    def _from_ner(self, doc: Doc, lang: str) -> list[_Candidate]:
+        labels = NER_LABELS[lang]
+        found = []
+        for ent in doc.ents:
+            if ent.label_ not in labels or fold(ent.text) in NOT_A_NAME:
+                continue
+            start, end = ent.start, ent.end
+            while start < end and (self._edge_noise(doc[start]) or self._common_verb(doc[start])):
+                start += 1
+            while end > start and (self._edge_noise(doc[end - 1]) or self._common_verb(doc[end - 1])):
+                end -= 1
+            if start < end and self._looks_like_name(doc[start:end]) and not self._allow_listed_phrase(doc, start, end):
+                if (end - start == 1 and self._sentence_initial(doc, start) and self._common_word(doc[start])
+                        and (lang == "es" or doc[start].pos_ != "PROPN")):
+                    continue  # "Conexión rechazada...": a capitalised common word, not a name
+                end = self._extend_right(doc, end)
+                found.append(_Candidate(start, end, NER_SCORE[lang], "ner"))
+        return found
+
+    @staticmethod
+    def _sentence_initial(doc: Doc, i: int) -> bool:
+        return i == 0 or doc[i - 1].text in {".", "!", "?", "¿", "¡", "\n", ":", ";", "…"} or doc[i - 1].is_space
+
+    @staticmethod
+    def _edge_noise(token: Token) -> bool:
+        return token.is_punct or token.is_space or token.is_stop or _not_a_name(token) or not _is_wordlike(token)
+
+    @staticmethod
+    def _looks_like_name(tokens: object) -> bool:
+        words = [t for t in tokens if not t.is_punct]  # type: ignore[attr-defined]
+        if not words or len(words) > MAX_NAME_TOKENS or fold(" ".join(t.text for t in words)) in NOT_A_NAME:
+            return False
+        if not all(_is_wordlike(t) for t in words):
+            return False
+        content = [t for t in words if fold(t.text) not in NAME_PARTICLES]
+        if not content or not all(_is_capitalised(t) for t in content):
+            return False
+        return not all(t.pos_ in NON_NAME_POS or t.is_stop for t in content)
+
+    @staticmethod
+    def _extend_right(doc: Doc, end: int) -> int:
+        """Take following capitalised proper nouns the NER left out ("María" + "López Ortiz")."""
+        limit = min(len(doc), end + 3)
+        while end < limit:
+            token = doc[end]
+            if not (_is_capitalised(token) and _is_wordlike(token) and token.pos_ == "PROPN") or _not_a_name(token):
+                break
+            end += 1
+        return end
+
+    # -- cue patterns --------------------------------------------------------------------------------------------
+
+    def _from_cues(self, doc: Doc, lang: str) -> list[_Candidate]:
+        folded = [fold(t.text) for t in doc]
+        found = []
+        by_first = _CUES_BY_FIRST_WORD[lang]
+        for i, word in enumerate(folded[:-1]):
+            for cue, strong in by_first.get(word, ()):
+                if tuple(folded[i : i + len(cue)]) == cue and i + len(cue) < len(doc):
+                    found += self._after_cue(doc, i + len(cue), strong=strong)
+            if word in ROLE_CUES[lang]:
+                found += self._after_cue(doc, i + 1, strong=False)
+        found += self._opening_name(doc)
+        return found
+
+    def _opening_name(self, doc: Doc) -> list[_Candidate]:
+        """A proper noun opening a sentence, as a vocative ("Citlali, ¿me confirmas?", "Claudia (ventas)") or, when
+        the NER saw a person or misc entity there, as the subject ("Efraín ya pagó", "¿Norma sigue ahí?")."""
+        found = []
+        for i, token in enumerate(doc[:-1]):
+            if not self._sentence_initial(doc, i) or token.pos_ != "PROPN":
+                continue
+            if self.supported_language == "es" and self._common_word(token):
+                continue  # the English index lists given names (john, james): trust the English tagger's PROPN
+            end = self._take_name(doc, i, lowercase_ok=False)
+            if end == i or end >= len(doc) or self._allow_listed_phrase(doc, i, end):
+                continue
+            if doc[end].text in {",", "("}:
+                found.append(_Candidate(i, end, WEAK_CUE_SCORE, "vocative"))
+            elif token.ent_type_ in {"PER", "PERSON", "MISC"} and doc[end].pos_ in {"VERB", "AUX", "ADV", "CCONJ"}:
+                found.append(_Candidate(i, end, SUBJECT_SCORE, "subject"))
+        return found
+
+    def _after_cue(self, doc: Doc, start: int, *, strong: bool) -> list[_Candidate]:
+        cue_end = start
+        while start < len(doc) and doc[start].text in _CUE_SKIP:
+            start += 1
+        end = self._take_name(doc, start, lowercase_ok=strong)
+        if end == start or self._allow_listed_phrase(doc, start, end):
+            return []
+        first = doc[start]
+        found = [_Candidate(start, end, CUE_SCORE if strong else WEAK_CUE_SCORE, "cue")]
+        if end + 1 < len(doc) and fold(doc[end].text) in {"y", "e", "and", "&"} and _is_capitalised(doc[end + 1]):
+            # "somos Miguel y Rocío": a second name joined to the first
+            second = self._take_name(doc, end + 1, lowercase_ok=False)
+            if second > end + 1 and not self._allow_listed_phrase(doc, end + 1, second):
+                found.append(_Candidate(end + 1, second, found[0].score, "cue"))
+        if not strong:
+            if first.pos_ not in {"PROPN", "NOUN", "ADV", "X", "ADJ", "VERB"} or (first.is_upper and len(first) <= 3):
+                return []  # "from IP ...", "con BBVA": acronyms after a weak cue are not names
+            if first.pos_ in {"ADJ", "VERB"} and (start > cue_end or self._common_word(first)):
+                return []  # "Perfecto, Quedo atento": a capitalised word opening a new clause
+        return found
+
+    def _common_verb(self, token: Token) -> bool:
+        """"Tell" in "Tell Emma": a verb, adverb or interjection that is a known word is not part of a name."""
+        return token.pos_ in {"VERB", "AUX", "ADV", "INTJ"} and self._common_word(token)
+
+    @staticmethod
+    def _allow_listed_phrase(doc: Doc, start: int, end: int) -> bool:
+        """'San Diego', 'Apple CarPlay': the candidate, or its first two or three words, form an allow-listed phrase."""
+        words = [fold(t.text) for t in doc[start:end]]
+        return any(" ".join(words[:n]) in NOT_A_NAME for n in range(1, len(words) + 1) if n != 1 or len(words) == 1)
+
+    def _common_word(self, token: Token) -> bool:
+        """True when the lower-cased word is a known common word of the language: in the pipeline lemmatizer's index
+        (nouns, verbs, adjectives, adverbs) or, in Spanish, a conjugated form of a known verb ("Salgo" -> salir,
+        "Llámame" -> llamar). Names that are also words (Rosa, Marco, Julio) count as common."""
+        word = token.text.lower()
+        cache = self.__dict__.setdefault("_common_cache", {})
+        if word not in cache:
+            if len(cache) > 50_000:
+                cache.clear()
+            cache[word] = self._is_common(word)
+        return cache[word]
+
+    def _is_common(self, word: str) -> bool:
+        words, verbs = self._lexicon
+        if word in words or fold(word) in words:
+            return True
+        return self.supported_language == "es" and any(base in verbs for base in _spanish_verb_bases(word))
+
+    @property
+    def _lexicon(self) -> tuple[frozenset[str], frozenset[str]]:
+        return self.__dict__.get("_lexicon_cache", (frozenset(), frozenset()))
+
+    def _load_known_words(self, nlp_artifacts) -> None:  # noqa: ANN001
+        if "_lexicon_cache" in self.__dict__:
+            return
+        words: set[str] = set()
+        verbs: frozenset[str] = frozenset()
+        try:
+            nlp = nlp_artifacts.nlp_engine.get_nlp(self.supported_language)
+            index = nlp.get_pipe("lemmatizer").lookups.get_table("lemma_index")
+            for entries in index.values():
+                words.update(entries)
+            verbs = frozenset(index.get(nlp.vocab.strings["verb"], []))
+        except (AttributeError, KeyError, ValueError):  # another NLP engine: no tables, no filtering
+            pass
+        self.__dict__["_lexicon_cache"] = (frozenset(words), verbs)
+
+    def _from_honorifics(self, doc: Doc) -> list[_Candidate]:
+        found = []
+        for i, token in enumerate(doc[:-1]):
+            if fold(token.text).rstrip(".") not in HONORIFICS:
+                continue
+            start = i + 1
+            if doc[start].text == ".":
+                start += 1
+            end = self._take_name(doc, start, lowercase_ok=False)
+            if end > start:
+                found.append(_Candidate(start, end, HONORIFIC_SCORE, "honorific"))
+        return found
+
+    @staticmethod
+    def _take_name(doc: Doc, start: int, *, lowercase_ok: bool) -> int:
+        """End (exclusive) of the name starting at token `start`, or `start` if there is none."""
+        end = start
+        while end < len(doc) and end - start < MAX_NAME_TOKENS:
+            token = doc[end]
+            word = fold(token.text)
+            if end > start and word in NAME_PARTICLES:
+                # "María de la Luz": particles only inside a name, followed by a capitalised word
+                nxt = end
+                while nxt < len(doc) and fold(doc[nxt].text) in NAME_PARTICLES:
+                    nxt += 1
+                if nxt < len(doc) and nxt - end <= 2 and _is_capitalised(doc[nxt]) and not _not_a_name(doc[nxt]):
+                    end = nxt
+                    continue
+                break
+            if not _is_wordlike(token) or _not_a_name(token) or word in NAME_PARTICLES:
+                break
+            if token.pos_ in CLOSED_POS:
+                break
+            if not _is_capitalised(token) and (not lowercase_ok or token.is_stop or token.pos_ in {"VERB", "ADV"}):
+                break
+            end += 1
+        return end
+
+    # -- merge ---------------------------------------------------------------------------------------------------
+
+    @staticmethod
+    def _merge(candidates: list[_Candidate]) -> list[_Candidate]:
+        merged: list[_Candidate] = []
+        for cand in sorted(candidates, key=lambda c: (c.start, -c.end)):
+            if merged and cand.start < merged[-1].end:
+                last = merged[-1]
+                last.end = max(last.end, cand.end)
+                last.score = max(last.score, cand.score)
+                last.source = last.source if cand.source in last.source else f"{last.source}+{cand.source}"
+            else:
+                merged.append(_Candidate(cand.start, cand.end, cand.score, cand.source))
+        return merged
+
+    def _result(self, doc: Doc, cand: _Candidate) -> RecognizerResult:
+        span = doc[cand.start : cand.end]
+        return RecognizerResult(
+            entity_type=PERSON,
+            start=span.start_char,
+            end=span.end_char,
+            score=cand.score,
+            analysis_explanation=AnalysisExplanation(
+                recognizer=self.name, original_score=cand.score, textual_explanation=f"person ({cand.source})"
+            ),
+            recognition_metadata={
+                RecognizerResult.RECOGNIZER_NAME_KEY: self.name,
+                RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
+            },
+        )
