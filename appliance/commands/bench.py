@@ -25,3 +25,24 @@ def store(
         task = progress.add_task("inserting", total=conversations)
         result = bench_store(conversations, turns, batch, on_batch=lambda n: progress.advance(task, n))
     print_json(result)
+
+
+@app.command("ingest")
+def ingest(
+    conversations: Annotated[int, typer.Option(min=1, help="Generated conversations")] = 10_000,
+    turns: Annotated[int, typer.Option(min=1, help="Turns per conversation")] = 10,
+    baseline_sample: Annotated[int, typer.Option(min=1, help="Conversations for the turn-by-turn baseline")] = 300,
+) -> None:
+    """Parse + validation and full PII-scan throughput, against Presidio turn by turn."""
+    from scsf.bench.ingest import bench_ingest
+
+    print_json(bench_ingest(conversations, turns, baseline_sample, on_step=lambda s: err_console.print(s)))
+
+
+@app.command("pii")
+def pii() -> None:
+    """Precision and recall per entity type on the labelled Spanish/English set."""
+    from scsf.bench.pii import bench_pii
+
+    result = bench_pii()
+    print_json({key: value for key, value in result.items() if key != "errors"} | {"errors": len(result["errors"])})

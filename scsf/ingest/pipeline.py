@@ -17,8 +17,8 @@ from pydantic import ValidationError
 from scsf.domains import DomainPack
 from scsf.errors import ConfigError, ScsfError
 from scsf.hashing import file_sha256, sha256_hex
-from scsf.ingest.langid import detect_language
 from scsf.ingest.report import QualityReport
+from scsf.langid import detect_language
 from scsf.ingest.roles import RoleAssignment, assign_roles
 from scsf.ingest.validator import TurnView, ValidadorConversacional
 from scsf.parsers import ParsedConversation, ParseError, Parser, parser_class

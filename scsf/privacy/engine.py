@@ -16,6 +16,7 @@ from importlib.metadata import entry_points
 from typing import TYPE_CHECKING, Any
 
 import scsf.privacy  # noqa: F401  (sets TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS before Presidio is imported)
+from scsf import langid
 from scsf.errors import ModelError
 from scsf.plugins import RECOGNIZERS as RECOGNIZERS_GROUP
 from scsf.privacy.base import DEFAULT_ENTITIES, PERSON, SUPPORTED_LANGUAGES, PiiFinding, ScanResult
@@ -105,21 +106,11 @@ def _build_analyzer(phone_regions: tuple[str, ...]) -> AnalyzerEngine:
         )
 
 
-@lru_cache(maxsize=1)
-def _language_identifier() -> Any:
-    from py3langid.langid import MODEL_FILE, LanguageIdentifier
-
-    identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
-    identifier.set_languages(list(SUPPORTED_LANGUAGES))
-    return identifier
-
-
 def detect_language(text: str, default: str = "es", min_confidence: float = 0.75) -> str:
-    """'es' or 'en' by py3langid; `default` when the text is too short or ambiguous to tell ("ok", a number)."""
-    if sum(ch.isalpha() for ch in text) < 3:
-        return default
-    lang, confidence = _language_identifier().classify(text)
-    return lang if confidence >= min_confidence else default
+    """'es' or 'en'; `default` when the text is too short or ambiguous to tell ("ok", a number)."""
+    return langid.detect_language(
+        text, default, candidates=SUPPORTED_LANGUAGES, min_letters=3, min_confidence=min_confidence
+    )
 
 
 class PiiScanner:
@@ -156,7 +147,7 @@ class PiiScanner:
     def warm_up(self) -> PiiScanner:
         """Load the pipelines and language model now rather than on the first scan."""
         self.analyzer  # noqa: B018
-        _language_identifier()
+        detect_language("warm up the language model")
         return self
 
     def language_of(self, text: str, lang: str | None = None) -> str:
