@@ -101,6 +101,10 @@ def _print_report(import_id: str, report: dict, dry_run: bool, quiet: bool) -> N
         out.print("PII found (redacted): " + ", ".join(f"{k} {v}" for k, v in sorted(report["pii_findings_by_type"].items())))
     if report["validation_failures_by_check"]:
         out.print("validation failures: " + ", ".join(f"{k} {v}" for k, v in report["validation_failures_by_check"].items()))
+    for entry in report["files"]:
+        if entry["ok"]:
+            out.print(f"{entry['path']}: {entry['format']} ({entry['reason']}), {entry['conversations']} conversations",
+                      markup=False, highlight=False)  # fmt: skip
     failed = [entry for entry in report["files"] if not entry["ok"]]
     for entry in failed:
         err_console.print(f"rejected: {entry['error']}", markup=False, highlight=False)
