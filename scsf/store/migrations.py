@@ -189,3 +189,24 @@ def _ingest(con: duckdb.DuckDBPyConnection) -> None:
         );
         """
     )
+
+
+@migration(3, "seed drafts extracted from imported conversations")
+def _seed_drafts(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute(
+        """
+        CREATE TABLE seed_drafts (
+            draft_id VARCHAR PRIMARY KEY,
+            seed_id VARCHAR NOT NULL,
+            source_conversation_id VARCHAR NOT NULL,
+            import_id VARCHAR,
+            domain VARCHAR NOT NULL,
+            document JSON NOT NULL,
+            evidence JSON NOT NULL,
+            status VARCHAR NOT NULL DEFAULT 'pending_review'
+                CHECK (status IN ('pending_review', 'approved', 'rejected')),
+            created_at TIMESTAMPTZ NOT NULL DEFAULT current_timestamp,
+            decided_at TIMESTAMPTZ
+        );
+        """
+    )
