@@ -8,7 +8,6 @@ so an id that comes back after another conversation started is an error, not a r
 
 from __future__ import annotations
 
-import codecs
 import csv
 import itertools
 import re
@@ -17,12 +16,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import field_validator
-
 from scsf.parsers.base import ParsedConversation, ParsedTurn, Parser, ParseError, Provenance, Sniff
-from scsf.parsers.jsonstream import parse_timestamp
-from scsf.parsers.textio import detect_encoding
-from scsf.parsers.whatsapp import strip_invisible, undecodable_line
+from scsf.parsers.jsonvalues import parse_timestamp
+from scsf.parsers.textio import Encoding, decoded_lines, detect_encoding, strip_invisible
 
 DELIMITERS = (",", ";", "\t", "|")
 SYNONYMS: dict[str, tuple[str, ...]] = {
@@ -81,18 +77,8 @@ class CSVDialogParser(Parser):
         text_column: str | None = None
         timestamp_column: str | None = None
         delimiter: Literal[",", ";", "\t", "|"] | None = None
-        encoding: str | None = None
+        encoding: Encoding = None
         """Force a text encoding instead of detecting UTF-8 (with or without BOM) / Latin-1."""
-
-        @field_validator("encoding")
-        @classmethod
-        def _known_encoding(cls, value: str | None) -> str | None:
-            if value is not None:
-                try:
-                    codecs.lookup(value)
-                except LookupError:
-                    raise ValueError(f"unknown encoding {value!r}") from None
-            return value
 
     @classmethod
     def sniff(cls, path: Path, head: str) -> Sniff:
@@ -117,31 +103,20 @@ class CSVDialogParser(Parser):
         return Sniff(0.0, "no CSV header with speaker and text columns")
 
     def parse(self, path: Path) -> Iterator[ParsedConversation]:
-        try:
-            encoding = self.options.encoding or detect_encoding(path)
-            handle = path.open("r", encoding=encoding, newline="")
-        except OSError as exc:
-            raise ParseError(path, f"cannot read: {exc.strerror or exc}") from exc
-        try:
-            with handle:
-                yield from self._parse(path, handle, encoding)
-        except UnicodeDecodeError as exc:
-            line = undecodable_line(path, encoding)
-            hint = "; pass encoding='latin-1'" if encoding.startswith("utf-8") else ""
-            raise ParseError(path, f"undecodable bytes ({exc.reason}) for {encoding}{hint}", line=line) from exc
-        except OSError as exc:
-            raise ParseError(path, f"cannot read: {exc.strerror or exc}") from exc
+        encoding = self.options.encoding or detect_encoding(path)
+        hint = "; pass encoding='latin-1'" if encoding.startswith("utf-8") else ""
+        yield from self._parse(path, (line for _, line in decoded_lines(path, encoding, hint=hint)), encoding)
 
-    def _parse(self, path: Path, handle: Any, encoding: str) -> Iterator[ParsedConversation]:
+    def _parse(self, path: Path, lines: Iterator[str], encoding: str) -> Iterator[ParsedConversation]:
         blank, first_line = 0, ""
-        for first_line in handle:  # blank lines before the header
+        for first_line in lines:  # blank lines before the header
             if first_line.strip():
                 break
             blank += 1
         if not first_line.strip():
             raise ParseError(path, "empty file: no header row")
         delimiter = self.options.delimiter or guess_delimiter(first_line, path.suffix.lower())
-        reader = csv.reader(itertools.chain([first_line], handle), delimiter=delimiter, strict=True)
+        reader = csv.reader(itertools.chain([first_line], lines), delimiter=delimiter, strict=True)
         rows = self._rows(path, reader, blank)
         first = next(rows, None)
         if first is None:

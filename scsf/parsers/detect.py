@@ -20,10 +20,7 @@ class Detection:
 
 def detect_format(path: Path) -> Detection:
     """The best-matching format for `path`, or ParseError listing what each parser saw."""
-    try:
-        head = read_head(path)
-    except OSError as exc:
-        raise ParseError(path, f"cannot read: {exc.strerror or exc}") from exc
+    head = read_head(path)
     ranked = sorted(
         ((parser_class(name).sniff(path, head), name) for name in parser_names()),
         key=lambda pair: pair[0].confidence,

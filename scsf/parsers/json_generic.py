@@ -9,27 +9,15 @@ shape is mapped explicitly with `Options(turns_field=..., speaker_field=..., ...
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from pydantic import field_validator
 
 from scsf.parsers.base import ParsedConversation, ParsedTurn, Parser, ParseError, Provenance, Sniff
-from scsf.parsers.jsonstream import (
-    JsonRecord,
-    JsonStream,
-    Provenances,
-    describe,
-    first_dict,
-    first_record,
-    has_key,
-    keys_found,
-    layout_warnings,
-    looks_like_json,
-    parse_timestamp,
-    wrong_type,
-)
+from scsf.parsers.jsonrecords import JsonRecordParser, Provenances, item_lines, wrong_type
+from scsf.parsers.jsonstream import JsonRecord
+from scsf.parsers.jsonvalues import first_dict, first_record, has_key, keys_found, looks_like_json, parse_timestamp
 
 TURNS = ("turns", "utterances", "messages", "dialog")
 SPEAKER = ("speaker", "role", "from", "author")
@@ -40,10 +28,11 @@ KINDS = {"system": "system", "tool": "tool_result"}
 _MISSING = object()
 
 
-class JSONConversationParser(Parser):
+class JSONConversationParser(JsonRecordParser):
     """Conversation objects with a list of turns; key = the conversation id, else `<file stem>#<index>`."""
 
     name = "json_generico"
+    record_name = "a conversation object"
 
     class Options(Parser.Options):
         turns_field: str | None = None
@@ -78,42 +67,24 @@ class JSONConversationParser(Parser):
             return Sniff(0.1, "JSON, but no known turn list (map one with the turns_field option)")
         return Sniff(0.0, "not JSON")
 
-    def parse(self, path: Path) -> Iterator[ParsedConversation]:
-        path = Path(path)
-        provenance, stem = Provenances(str(path)), path.stem
-        for record in JsonStream(path):
-            yield self._conversation(path, stem, provenance, record)
-
     # -- conversations -------------------------------------------------------------------------------------
 
-    def _conversation(self, path: Path, stem: str, provenance: Provenances, record: JsonRecord) -> ParsedConversation:
+    def conversation(self, path: Path, provenance: Provenances, record: JsonRecord) -> ParsedConversation:
         value, line = record.value, record.line
-        if not isinstance(value, dict):
-            reason = f"record {record.index} is {describe(value)}, expected a conversation object"
-            raise ParseError(path, reason, line=line)
         turns_field, items = self._turn_list(path, line, value)
-        lines = record.element_lines(turns_field.split("."))
+        lines = item_lines(record, turns_field.split("."), len(items))
         mapping: dict[str, list[str]] = {"turns": [turns_field], "speaker": [], "text": [], "timestamp": []}
         turns = []
         for position, item in enumerate(items):
-            at = lines[position] if lines is not None and position < len(lines) else line
-            turns.append(self._turn(path, provenance(at), f"{turns_field}[{position}]", item, mapping))
-        id_field, key = self._key(path, stem, line, value, record.index)
+            turns.append(self._turn(path, provenance(lines[position]), f"{turns_field}[{position}]", item, mapping))
+        id_field, key = self._key(path, line, value, record.index)
         if id_field:
             mapping["id"] = [id_field]
-        metadata: dict[str, Any] = {
-            "index": record.index,
-            "line": line,
-            "mapping": {role: fields[0] if len(fields) == 1 else fields for role, fields in mapping.items() if fields},
+        metadata = {
+            "mapping": {role: fields[0] if len(fields) == 1 else fields for role, fields in mapping.items() if fields}
         }
         used = {turns_field.split(".")[0], id_field if id_field and "." not in id_field else ""}
-        other = {name: item for name, item in value.items() if name not in used}
-        if other:
-            metadata["extra"] = other
-        warnings = layout_warnings(record)
-        if warnings:
-            metadata["warnings"] = warnings
-        return ParsedConversation(format=self.name, source=provenance.source, key=key, turns=turns, metadata=metadata)
+        return self.finish(provenance, record, key, turns, metadata, used)
 
     def _turn_list(self, path: Path, line: int, value: dict[str, Any]) -> tuple[str, list[Any]]:
         explicit = self.options.turns_field
@@ -140,7 +111,7 @@ class JSONConversationParser(Parser):
             line=line,
         )
 
-    def _key(self, path: Path, stem: str, line: int, value: dict[str, Any], index: int) -> tuple[str | None, str]:
+    def _key(self, path: Path, line: int, value: dict[str, Any], index: int) -> tuple[str | None, str]:
         candidates = (self.options.id_field,) if self.options.id_field is not None else ID
         for field in candidates:
             found = _lookup(value, field)
@@ -151,7 +122,7 @@ class JSONConversationParser(Parser):
             if isinstance(found, int) and not isinstance(found, bool):
                 return field, str(found)
             raise wrong_type(path, line, field, "a string or an integer", found)
-        return None, f"{stem}#{index}"
+        return None, f"{path.stem}#{index}"
 
     # -- turns ---------------------------------------------------------------------------------------------
 

@@ -1,35 +1,109 @@
-"""Streaming JSON records for the JSON-family parsers: JSONL, a top-level array read element by element, or
-concatenated (pretty-printed) values, each record with the line it starts on; never the whole file in memory.
+"""Streaming JSON readers that never hold a whole file. `JsonRecords` yields the records of JSONL, of a top-level
+array or of concatenated (pretty-printed) values, each with the line it starts on; `JsonWalker` walks one document
+key by key and item by item, decoding or skipping each value.
 
-The reader decodes with `json.JSONDecoder.raw_decode` over a sliding text buffer. A decode error close to the
-end of the buffer (or an unterminated string) only means the value is cut by the chunk boundary, so the reader
-reads more and tries again; anywhere else it is a real error and becomes a ParseError naming the line.
+Both decode with `json.JSONDecoder.raw_decode` over a sliding window of text (`_Window`) that knows the line of any
+position in it. A value cut short by the end of the window is read on and decoded again; every error is a ParseError
+naming the line.
 """
 
 from __future__ import annotations
 
-import codecs
 import json
-import math
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Literal
+from types import TracebackType
+from typing import Any, Literal, Self
 
-from scsf.parsers.base import ParseError, Provenance
-from scsf.parsers.textio import detect_encoding
+from scsf.parsers.base import ParseError
+from scsf.parsers.textio import DecodedText, detect_encoding
 
-CHUNK_CHARS = 64 * 1024
+CHUNK_BYTES = 64 * 1024
 MAX_RECORD_CHARS = 64 * 1024 * 1024
+"""Largest single record `JsonRecords` will buffer."""
+MAX_JSON_VALUE_CHARS = 16 << 20
+"""Largest single JSON value (one segment, one lead with its notes) `JsonWalker.value` will buffer."""
 # A decode error this close to the end of the buffer may be a value cut short (`tru`, `\u00`, `-Inf`, `1e`).
 _CUT_SLACK = 16
 _WS = re.compile(r"[ \t\n\r]*")
 _DECODER = json.JSONDecoder()
-_JSON_OPENING = re.compile(r'\ufeff?\s*(\{\s*["}]|\[\s*[\[{"\]])')
 
 Layout = Literal["array", "document", "line", "concatenated"]
+
+
+class _Window:
+    """The decoded text of `path` from the read position on (CRLF and CR read as LF), refilled a chunk at a time.
+
+    The file is opened on the first read; undecodable bytes and read failures are ParseErrors with the line.
+    """
+
+    def __init__(self, path: Path, encoding: str | None, chunk: int) -> None:
+        self.path = Path(path)
+        self._encoding = encoding
+        self._chunk = chunk
+        self._text: DecodedText | None = None
+        self._buf = ""
+        self._pos = 0
+        self._mark_pos, self._mark_line = 0, 1  # a known (position, line) pair, moved forward as lines are asked for
+        self._eof = False
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        if self._text is not None:
+            self._text.close()
+
+    def line(self, pos: int | None = None) -> int:
+        """The 1-based line of the read position (or of `pos` inside the window); amortised O(1) going forward."""
+        pos = self._pos if pos is None else pos
+        if pos < self._mark_pos:
+            return self._mark_line - self._buf.count("\n", pos, self._mark_pos)
+        self._mark_line += self._buf.count("\n", self._mark_pos, pos)
+        self._mark_pos = pos
+        return self._mark_line
+
+    def error(self, reason: str, pos: int | None = None) -> ParseError:
+        """A ParseError naming the line of the read position (or of `pos`)."""
+        return ParseError(self.path, reason, line=self.line(pos))
+
+    def _fill(self, size: int = 0) -> bool:
+        """Drop the consumed text, then append at least one chunk (or `size` bytes) more; False at the end of file."""
+        if self._eof:
+            return False
+        if self._text is None:
+            encoding = self._encoding or detect_encoding(self.path)
+            self._text = DecodedText(self.path, encoding, hint="; re-save the file as UTF-8")
+        if self._pos:
+            self.line()
+            self._buf = self._buf[self._pos :]
+            self._mark_pos -= self._pos
+            self._pos = 0
+        text = self._text.read(max(self._chunk, size))
+        if not text:
+            self._eof = True
+            return False
+        self._buf += text.replace("\r\n", "\n").replace("\r", "\n")
+        return True
+
+    def _skip_ws(self) -> bool:
+        """Move past blanks; False at the end of the file."""
+        while True:
+            self._pos = _WS.match(self._buf, self._pos).end()  # type: ignore[union-attr]
+            if self._pos < len(self._buf):
+                return True
+            if not self._fill():
+                return False
+
+
+# -- records -------------------------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -68,8 +142,8 @@ class JsonRecord:
         return lines
 
 
-class JsonStream:
-    """Iterate the records of a JSON / JSONL file: `for record in JsonStream(path): ...`.
+class JsonRecords(_Window):
+    """Iterate the records of a JSON / JSONL file: `for record in JsonRecords(path): ...`.
 
     Raises ParseError (with the line) for broken JSON, undecodable bytes, unreadable files or a single value
     larger than `max_record_chars`.
@@ -80,62 +154,76 @@ class JsonStream:
         path: Path,
         *,
         encoding: str | None = None,
-        chunk_chars: int = CHUNK_CHARS,
+        chunk_chars: int = CHUNK_BYTES,
         max_record_chars: int = MAX_RECORD_CHARS,
     ) -> None:
-        self.path = Path(path)
-        self._encoding = encoding
-        self._chunk = chunk_chars
+        super().__init__(path, encoding, chunk_chars)
         self._max = max_record_chars
-        self._buf = ""
-        self._pos = 0
-        self._line = 1
-        self._eof = False
-        self._handle: Any = None
-        self._text_encoding = "utf-8"
-        self._text_decoder: codecs.IncrementalDecoder | None = None
-        self._pending_cr = ""
 
-    # -- buffer --------------------------------------------------------------------------------------------
-
-    def _fill(self, at_least: int = 0) -> None:
-        """Drop the consumed prefix, then append at least one chunk (or `at_least` characters) of decoded text.
-
-        Decoding here rather than in a text-mode file tells exactly on which line an undecodable byte sits;
-        CRLF and CR become LF as in universal-newline mode.
-        """
-        if self._pos:
-            self._buf = self._buf[self._pos :]
-            self._pos = 0
+    def __iter__(self) -> Iterator[JsonRecord]:
         try:
-            data = self._handle.read(max(self._chunk, at_least))
-        except OSError as exc:
-            raise ParseError(self.path, f"cannot read: {exc.strerror or exc}") from exc
-        try:
-            text = self._pending_cr + self._text_decoder.decode(data, final=not data)  # type: ignore[union-attr]
-        except UnicodeDecodeError as exc:
-            good = bytes(exc.object[: exc.start]).decode(self._text_encoding, errors="replace")
-            line = self._line + self._buf.count("\n") + _newlines(self._pending_cr + good)
-            reason = f"undecodable bytes ({exc.reason}); re-save the file as UTF-8"
-            raise ParseError(self.path, reason, line=line) from exc
-        self._pending_cr = ""
-        if data and text.endswith("\r"):  # maybe the first half of a CRLF
-            text, self._pending_cr = text[:-1], "\r"
-        if not data:
-            self._eof = True
-        self._buf += text.replace("\r\n", "\n").replace("\r", "\n")
+            if not self._skip_ws():
+                return
+            if self._buf[self._pos] == "[":
+                yield from self._array()
+            else:
+                yield from self._values()
+        finally:
+            self.close()
 
-    def _skip_ws(self) -> bool:
-        """Advance past whitespace, counting lines; False at the end of the file."""
+    def _array(self) -> Iterator[JsonRecord]:
+        self._pos += 1
+        index = 0
+        if not self._skip_ws():
+            raise self.error("invalid JSON: the top-level array is not closed")
+        if self._buf[self._pos] == "]":
+            self._pos += 1
+        else:
+            while True:
+                line = self.line()
+                end_line, value, text = self._take()
+                yield JsonRecord(value, index, line, end_line, "array", text)
+                index += 1
+                if not self._skip_ws():
+                    raise self.error("invalid JSON: the top-level array is not closed")
+                char = self._buf[self._pos]
+                self._pos += 1
+                if char == "]":
+                    break
+                if char != ",":
+                    raise self.error("invalid JSON: expected ',' or ']' after an array element")
+                if not self._skip_ws():
+                    raise self.error("invalid JSON: the top-level array is not closed")
+        if self._skip_ws():
+            raise self.error("invalid JSON: data after the top-level array")
+
+    def _values(self) -> Iterator[JsonRecord]:
+        index = 0
+        own_line_before = True
         while True:
-            end = _WS.match(self._buf, self._pos).end()  # type: ignore[union-attr]
-            self._line += self._buf.count("\n", self._pos, end)
-            self._pos = end
-            if self._pos < len(self._buf):
-                return True
-            if self._eof:
-                return False
-            self._fill()
+            line = self.line()
+            end_line, value, text = self._take()
+            has_next = self._skip_ws()
+            own_line_after = not has_next or self.line() > end_line
+            if index == 0 and not has_next:
+                layout: Layout = "document"
+            elif text is None and own_line_before and own_line_after:
+                layout = "line"
+            else:
+                layout = "concatenated"
+            yield JsonRecord(value, index, line, end_line, layout, text)
+            if not has_next:
+                return
+            index += 1
+            own_line_before = own_line_after
+
+    def _take(self) -> tuple[int, Any, str | None]:
+        """Decode the value at the cursor and move past it: its end line, the value, and its text if it spans lines."""
+        value, end = self._decode()
+        start, line = self._pos, self.line()
+        self._pos = end
+        end_line = self.line()
+        return end_line, value, self._buf[start:end] if end_line > line else None
 
     def _decode(self) -> tuple[Any, int]:
         """Decode the value at the cursor; returns it and its end offset (the cursor does not move)."""
@@ -149,15 +237,12 @@ class JsonStream:
                     self._grow()
                     continue
                 if exc.pos >= len(buf):  # the file ends inside the value
-                    raise ParseError(
-                        self.path, "invalid JSON: the file ends inside the value that starts here", line=self._line
-                    ) from exc
-                line = self._line + buf.count("\n", pos, exc.pos)
-                raise ParseError(self.path, f"invalid JSON: {exc.msg}", line=line) from exc
+                    raise self.error("invalid JSON: the file ends inside the value that starts here") from exc
+                raise self.error(f"invalid JSON: {exc.msg}", exc.pos) from exc
             except RecursionError as exc:
-                raise ParseError(self.path, "invalid JSON: nested too deeply", line=self._line) from exc
+                raise self.error("invalid JSON: nested too deeply") from exc
             except ValueError as exc:  # e.g. an integer with more digits than Python converts
-                raise ParseError(self.path, f"invalid JSON: {exc}", line=self._line) from exc
+                raise self.error(f"invalid JSON: {exc}") from exc
             if _is_number(value) and len(buf) - end < _CUT_SLACK and not self._eof:  # `1` of `1.5e3` cut short
                 self._grow()
                 continue
@@ -166,88 +251,8 @@ class JsonStream:
     def _grow(self) -> None:
         size = len(self._buf) - self._pos
         if size >= self._max:
-            raise ParseError(
-                self.path,
-                f"a single JSON value is larger than {self._max:,} characters; split the file",
-                line=self._line,
-            )
-        self._fill(at_least=size)  # doubling keeps re-decoding a long value linear overall
-
-    def _take(self, value: Any, end: int) -> tuple[int, str | None]:
-        """Move the cursor past a decoded value; returns its end line and its text when it spans lines."""
-        newlines = self._buf.count("\n", self._pos, end)
-        text = self._buf[self._pos : end] if newlines else None
-        self._line += newlines
-        self._pos = end
-        return self._line, text
-
-    # -- records -------------------------------------------------------------------------------------------
-
-    def __iter__(self) -> Iterator[JsonRecord]:
-        try:
-            self._text_encoding = self._encoding or detect_encoding(self.path)
-            self._text_decoder = codecs.getincrementaldecoder(self._text_encoding)()
-            self._handle = self.path.open("rb")
-        except OSError as exc:
-            raise ParseError(self.path, f"cannot read: {exc.strerror or exc}") from exc
-        try:
-            if not self._skip_ws():
-                return
-            if self._buf[self._pos] == "[":
-                yield from self._array()
-            else:
-                yield from self._values()
-        finally:
-            self._handle.close()
-
-    def _array(self) -> Iterator[JsonRecord]:
-        self._pos += 1
-        index = 0
-        if not self._skip_ws():
-            raise ParseError(self.path, "invalid JSON: the top-level array is not closed", line=self._line)
-        if self._buf[self._pos] == "]":
-            self._pos += 1
-        else:
-            while True:
-                line = self._line
-                value, end = self._decode()
-                end_line, text = self._take(value, end)
-                yield JsonRecord(value, index, line, end_line, "array", text)
-                index += 1
-                if not self._skip_ws():
-                    raise ParseError(self.path, "invalid JSON: the top-level array is not closed", line=self._line)
-                char = self._buf[self._pos]
-                self._pos += 1
-                if char == "]":
-                    break
-                if char != ",":
-                    reason = "invalid JSON: expected ',' or ']' after an array element"
-                    raise ParseError(self.path, reason, line=self._line)
-                if not self._skip_ws():
-                    raise ParseError(self.path, "invalid JSON: the top-level array is not closed", line=self._line)
-        if self._skip_ws():
-            raise ParseError(self.path, "invalid JSON: data after the top-level array", line=self._line)
-
-    def _values(self) -> Iterator[JsonRecord]:
-        index = 0
-        own_line_before = True
-        while True:
-            line = self._line
-            value, end = self._decode()
-            end_line, text = self._take(value, end)
-            has_next = self._skip_ws()
-            own_line_after = not has_next or self._line > end_line
-            if index == 0 and not has_next:
-                layout: Layout = "document"
-            elif text is None and own_line_before and own_line_after:
-                layout = "line"
-            else:
-                layout = "concatenated"
-            yield JsonRecord(value, index, line, end_line, layout, text)
-            if not has_next:
-                return
-            index += 1
-            own_line_before = own_line_after
+            raise self.error(f"a single JSON value is larger than {self._max:,} characters; split the file")
+        self._fill(size)  # doubling keeps re-decoding a long value linear overall
 
 
 def _element_offsets(text: str, path: Sequence[str]) -> list[int] | None:
@@ -293,162 +298,155 @@ def _element_offsets(text: str, path: Sequence[str]) -> list[int] | None:
         at = skip(at + 1)
 
 
-# -- helpers shared by the JSON parsers ---------------------------------------------------------------------
-
-
-def first_record(head: str) -> Any:
-    """The first record (top-level value, or first element of a top-level array) if it fits in `head`; else None."""
-    text = head.lstrip("\ufeff \t\r\n")
-    decoder = _DECODER
-    try:
-        if text.startswith("["):
-            at = _WS.match(text, 1).end()  # type: ignore[union-attr]
-            if text[at : at + 1] == "]":
-                return None
-            return decoder.raw_decode(text, at)[0]
-        if text.startswith("{"):
-            return decoder.raw_decode(text, 0)[0]
-    except (ValueError, RecursionError):
-        return None
-    return None
-
-
-def looks_like_json(path: Path, head: str) -> bool:
-    """The name ends in .json / .jsonl / .ndjson, or the text opens like a JSON object or array of them.
-
-    (`[05/03/24, 10:15] Ana: hola`, a WhatsApp line, does not.)
-    """
-    if path.suffix.lower() in {".json", ".jsonl", ".ndjson"}:
-        return True
-    return _JSON_OPENING.match(head) is not None
-
-
-def has_key(head: str, key: str) -> bool:
-    """`"key":` appears in the text (a cheap test for a head too short to decode)."""
-    return re.search(r'"' + re.escape(key) + r'"\s*:', head) is not None
-
-
-def first_dict(value: Any) -> dict[str, Any] | None:
-    """The first element of a list when it is an object."""
-    if isinstance(value, list) and value and isinstance(value[0], dict):
-        return value[0]
-    return None
-
-
-def describe(value: Any) -> str:
-    """A JSON type name for error messages."""
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, (int, float)):
-        return "a number"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, list):
-        return "an array"
-    if isinstance(value, dict):
-        return "an object"
-    return type(value).__name__
-
-
-def keys_found(value: dict[str, Any], limit: int = 12) -> str:
-    keys = [str(key) for key in value]
-    shown = ", ".join(keys[:limit]) + (f", ... ({len(keys)} keys)" if len(keys) > limit else "")
-    return shown or "none"
-
-
-_EPOCH_MS = 1e11  # 1e11 seconds is the year 5138; 1e11 milliseconds is 1973
-_EPOCH_MAX_MS = 1e14
-
-
-def parse_timestamp(value: Any) -> datetime | None:
-    """ISO 8601 text, or epoch seconds / milliseconds (number or numeric string), as a datetime; null, "" as None.
-
-    Epoch values come back in UTC; ISO text keeps its offset, or stays naive without one. ValueError otherwise.
-    """
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
-        raise ValueError(f"expected an ISO 8601 date or epoch seconds, got {describe(value)}")
-    if isinstance(value, str):
-        text = value.strip()
-        if not text:
-            return None
-        if re.fullmatch(r"-?\d+(\.\d+)?", text) and not re.fullmatch(r"\d{8}", text):  # YYYYMMDD is a date
-            return _from_epoch(float(text))
-        try:
-            return datetime.fromisoformat(text)
-        except ValueError:
-            raise ValueError(f"not an ISO 8601 date or epoch number: {value[:40]!r}") from None
-    try:
-        return _from_epoch(float(value))
-    except OverflowError:
-        raise ValueError(f"epoch value out of range: {value!r}") from None
-
-
-def _from_epoch(number: float) -> datetime:
-    if not math.isfinite(number) or abs(number) >= _EPOCH_MAX_MS:
-        raise ValueError(f"epoch value out of range: {number!r}")
-    seconds = number / 1000 if abs(number) >= _EPOCH_MS else number
-    try:
-        return datetime.fromtimestamp(seconds, tz=timezone.utc)
-    except (OverflowError, OSError, ValueError):
-        raise ValueError(f"epoch value out of range: {number!r}") from None
-
-
-def record_key(path: Path, stem: str, record: dict[str, Any], index: int, line: int, field: str = "id") -> str:
-    """The record's own id (a string or an integer) when it has one, else `<file stem>#<index>`."""
-    value = record.get(field)
-    if value is None or value == "":
-        return f"{stem}#{index}"
-    if isinstance(value, str):
-        return value
-    if isinstance(value, int) and not isinstance(value, bool):
-        return str(value)
-    raise ParseError(path, f"field {field!r} must be a string or an integer, got {describe(value)}", line=line)
-
-
-def layout_warnings(record: JsonRecord) -> list[str]:
-    """The metadata `warnings` for a record read from a file that is neither JSONL nor one JSON document/array."""
-    if record.layout != "concatenated":
-        return []
-    return [
-        f"record at lines {record.line}-{record.end_line} is one of several concatenated JSON values, not JSONL "
-        "(one object per line); read anyway"
-    ]
-
-
-def wrong_type(path: Path, line: int, field: str, expected: str, value: Any) -> ParseError:
-    """ParseError for a field of the wrong JSON type."""
-    return ParseError(path, f"field {field!r} must be {expected}, got {describe(value)}", line=line)
-
-
-def missing(path: Path, line: int, field: str, where: dict[str, Any]) -> ParseError:
-    """ParseError for a missing field, listing the keys that are there."""
-    return ParseError(path, f"missing field {field!r} (found keys: {keys_found(where)})", line=line)
-
-
-def _newlines(text: str) -> int:
-    """Line ends in raw text (CRLF, CR or LF)."""
-    return text.replace("\r\n", "\n").count("\n") + text.count("\r") - text.count("\r\n")
-
-
 def _is_number(value: Any) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
-class Provenances:
-    """Provenance for one source by line, built once per line (turns of a JSONL record all share theirs)."""
+# -- walker --------------------------------------------------------------------------------------------------------
 
-    def __init__(self, source: str) -> None:
-        self.source = source
-        self._by_line: dict[int, Provenance] = {}
 
-    def __call__(self, line: int) -> Provenance:
-        found = self._by_line.get(line)
-        if found is None:
-            if len(self._by_line) >= 4096:
-                self._by_line.clear()
-            found = self._by_line[line] = Provenance(source=self.source, line=line)
-        return found
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not valid JSON")
+
+
+class JsonWalker(_Window):
+    """A JSON file walked incrementally: `keys()` over an object, `items()` over an array, `value()` to decode one
+    (bounded) value, `skip()` to pass over one of any size. Only the unread part of a 64 KiB window, or the value
+    being decoded, is in memory. NaN and Infinity are refused. Every error is a ParseError with the line."""
+
+    _STRING_STOP = re.compile(r'["\\]')
+    _JSON = json.JSONDecoder(parse_constant=_reject_constant)
+
+    def __init__(
+        self, path: Path, encoding: str, *, chunk: int = CHUNK_BYTES, max_value: int = MAX_JSON_VALUE_CHARS
+    ) -> None:
+        super().__init__(path, encoding, chunk)
+        self._max_value = max_value
+
+    def peek(self) -> str:
+        """The next non-blank character, or '' at end of file."""
+        return self._buf[self._pos] if self._skip_ws() else ""
+
+    def at_end(self) -> bool:
+        return self.peek() == ""
+
+    def value(self) -> Any:
+        """Decode the next value whole (at most `max_value` characters)."""
+        if self.peek() == "":
+            raise self.error("unexpected end of file, expected a JSON value")
+        want = self._chunk
+        while True:
+            try:
+                obj, end = self._JSON.raw_decode(self._buf, self._pos)
+            except json.JSONDecodeError as exc:
+                at = exc.pos - self._pos  # `_more` may move the window
+                if self._more(want):
+                    want *= 2
+                    continue
+                raise self.error(f"invalid JSON: {exc.msg}", min(self._pos + at, len(self._buf))) from exc
+            except (ValueError, RecursionError) as exc:
+                raise self.error(f"invalid JSON value: {str(exc)[:200]}") from exc
+            if end == len(self._buf) and self._more(want):  # a number may go on in the next chunk
+                want *= 2
+                continue
+            self._pos = end
+            return obj
+
+    def _more(self, want: int) -> bool:
+        if len(self._buf) - self._pos > self._max_value:
+            raise self.error(f"JSON value over {self._max_value >> 20} MiB (or malformed)")
+        return self._fill(want)
+
+    def skip(self, _depth: int = 0) -> None:
+        """Pass over the next value, however large: decoded and dropped when it fits the window, else walked."""
+        first = self.peek()
+        if first == "":
+            raise self.error("unexpected end of file, expected a JSON value")
+        if first == '"':
+            self._skip_string()
+            return
+        if first not in "[{":
+            self.value()
+            return
+        if _depth > 256:
+            raise self.error("JSON nested too deeply")
+        if len(self._buf) - self._pos < self._chunk:
+            self._fill()
+        try:
+            _, end = self._JSON.raw_decode(self._buf, self._pos)
+        except RecursionError as exc:
+            raise self.error("JSON nested too deeply") from exc
+        except ValueError:  # larger than the window (or malformed): walk it, which reports the fault precisely
+            if first == "[":
+                for _ in self.items():
+                    self.skip(_depth + 1)
+            else:
+                for _ in self.keys():
+                    self.skip(_depth + 1)
+            return
+        self._pos = end
+
+    def _skip_string(self) -> None:
+        start_line = self.line()
+        self._pos += 1
+        while True:
+            match = self._STRING_STOP.search(self._buf, self._pos)
+            if match is None:
+                self._pos = len(self._buf)
+                if not self._fill():
+                    raise ParseError(self.path, "unterminated JSON string", line=start_line)
+                continue
+            if match.group() == '"':
+                self._pos = match.end()
+                return
+            if match.end() >= len(self._buf):  # a backslash ends the window: read on, then look again
+                self._pos = match.start()
+                if not self._fill():
+                    raise ParseError(self.path, "unterminated JSON string", line=start_line)
+                continue
+            self._pos = match.end() + 1
+
+    def keys(self) -> Iterator[str]:
+        """The keys of the object at the read position; the caller reads or skips each key's value."""
+        if self.peek() != "{":
+            raise self.error("expected a JSON object")
+        self._pos += 1
+        if self.peek() == "}":
+            self._pos += 1
+            return
+        while True:
+            if self.peek() != '"':
+                raise self.error("expected a quoted object key")
+            key = self.value()
+            if self.peek() != ":":
+                raise self.error("expected ':' after an object key")
+            self._pos += 1
+            yield key
+            char = self.peek()
+            if char == ",":
+                self._pos += 1
+            elif char == "}":
+                self._pos += 1
+                return
+            else:
+                raise self.error("expected ',' or '}' in an object")
+
+    def items(self) -> Iterator[int]:
+        """For each item of the array at the read position, its line; the caller reads or skips the item."""
+        if self.peek() != "[":
+            raise self.error("expected a JSON array")
+        self._pos += 1
+        if self.peek() == "]":
+            self._pos += 1
+            return
+        while True:
+            self.peek()
+            yield self.line()
+            char = self.peek()
+            if char == ",":
+                self._pos += 1
+            elif char == "]":
+                self._pos += 1
+                return
+            else:
+                raise self.error("expected ',' or ']' in an array")

@@ -17,8 +17,9 @@ from pathlib import Path
 from typing import Any
 
 from scsf.parsers.base import ParsedConversation, ParsedTurn, Parser, ParseError, Provenance, Sniff
-from scsf.parsers.textio import detect_encoding, read_head
-from scsf.parsers.transcript import JsonStream, clean_text, clean_value, decoded_lines, json_type, key_list
+from scsf.parsers.jsonstream import JsonWalker
+from scsf.parsers.jsonvalues import clean_text, clean_value, json_type, key_list
+from scsf.parsers.textio import decoded_lines, detect_encoding, read_head
 
 # Record kinds, and the array names (top level or under `_embedded`) that hold them.
 _CONTAINERS = {
@@ -279,11 +280,8 @@ class KommoExportParser(Parser):
         return Sniff(0.2, "CSV with ID and text columns")
 
     def parse(self, path: Path) -> Iterator[ParsedConversation]:
-        try:
-            encoding = detect_encoding(path)
-            head = read_head(path, encoding)
-        except OSError as exc:
-            raise ParseError(path, f"cannot read: {exc.strerror or exc}") from exc
+        encoding = detect_encoding(path)
+        head = read_head(path, encoding)
         first = head.lstrip("\ufeff \t\r\n")[:1]
         if not first:
             raise ParseError(path, "empty file", line=1)
@@ -380,7 +378,7 @@ class _JsonExport:
         return ParseError(self.path, reason, line=line)
 
     def parse(self) -> Iterator[ParsedConversation]:
-        with JsonStream(self.path, self.encoding) as stream:
+        with JsonWalker(self.path, self.encoding) as stream:
             while not stream.at_end():  # one document, or one record per line
                 line = stream.line()
                 if stream.peek() == "[":
@@ -396,7 +394,7 @@ class _JsonExport:
 
     # -- walking ---------------------------------------------------------------------------------------------
 
-    def _top(self, stream: JsonStream, line: int) -> Iterator[ParsedConversation]:
+    def _top(self, stream: JsonWalker, line: int) -> Iterator[ParsedConversation]:
         """A top-level object: its collections (under `_embedded` or not) are streamed; without any, it is a record."""
         fields: dict[str, Any] = {}
         found: list[str] = []
@@ -424,7 +422,7 @@ class _JsonExport:
         if not found:
             yield from self._handle(fields, {}, line, None, {})
 
-    def _collection(self, stream: JsonStream, name: str, context: dict[str, Any]) -> Iterator[ParsedConversation]:
+    def _collection(self, stream: JsonWalker, name: str, context: dict[str, Any]) -> Iterator[ParsedConversation]:
         kind = _CONTAINERS[name]
         for line in stream.items():
             if stream.peek() != "{":
@@ -435,7 +433,7 @@ class _JsonExport:
                 yield from self._handle(stream.value(), {}, line, kind, context)
 
     def _record(
-        self, stream: JsonStream, line: int, kind: str | None, context: dict[str, Any]
+        self, stream: JsonWalker, line: int, kind: str | None, context: dict[str, Any]
     ) -> Iterator[ParsedConversation]:
         """One record read key by key, so that the notes/messages inside it keep their own lines."""
         fields: dict[str, Any] = {}

@@ -11,89 +11,48 @@ metadata `warnings`.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from scsf.parsers.base import ParsedConversation, ParsedTurn, Parser, ParseError, Provenance, Sniff
-from scsf.parsers.jsonstream import (
-    JsonRecord,
-    JsonStream,
+from scsf.parsers.base import ParsedConversation, ParsedTurn, ParseError, Provenance, Sniff
+from scsf.parsers.jsonrecords import (
+    JsonRecordParser,
     Provenances,
-    describe,
-    first_dict,
-    first_record,
-    has_key,
-    layout_warnings,
-    looks_like_json,
+    array_field,
+    item_lines,
     missing,
     record_key,
+    sniff_turns,
     wrong_type,
 )
+from scsf.parsers.jsonstream import JsonRecord
 
 KINDS = {"system": "system", "developer": "system", "tool": "tool_result", "function": "tool_result"}
 MESSAGE_FIELDS = {"role", "content", "tool_calls", "function_call"}
 RECORD_FIELDS = {"messages", "tools", "functions", "id"}
 
 
-class OpenAIChatParser(Parser):
+class OpenAIChatParser(JsonRecordParser):
     """`{"messages": [...]}` records, one conversation each; key = `id`, else `<file stem>#<index>`."""
 
     name = "openai_chat"
 
     @classmethod
     def sniff(cls, path: Path, head: str) -> Sniff:
-        record = first_record(head)
-        if isinstance(record, dict):
-            message = first_dict(record.get("messages"))
-            if message is not None and "role" in message and ("content" in message or "tool_calls" in message):
-                return Sniff(0.95, "first record has 'messages' with 'role'/'content' messages")
-        if looks_like_json(path, head) and all(has_key(head, key) for key in ("messages", "role", "content")):
-            return Sniff(0.8, "JSON with 'messages', 'role' and 'content' keys")
-        if looks_like_json(path, head):
-            return Sniff(0.1, "JSON, but no 'messages' of 'role'/'content' messages")
-        return Sniff(0.0, "not JSON")
+        return sniff_turns(path, head, "messages", "role", ("content", "tool_calls"), "messages")
 
-    def parse(self, path: Path) -> Iterator[ParsedConversation]:
-        path = Path(path)
-        provenance, stem = Provenances(str(path)), path.stem
-        for record in JsonStream(path):
-            yield self._conversation(path, stem, provenance, record)
-
-    def _conversation(self, path: Path, stem: str, provenance: Provenances, record: JsonRecord) -> ParsedConversation:
-        value, line = record.value, record.line
-        if not isinstance(value, dict):
-            raise ParseError(path, f"record {record.index} is {describe(value)}, expected an object", line=line)
-        if "messages" not in value:
-            raise missing(path, line, "messages", value)
-        messages = value["messages"]
-        if not isinstance(messages, list):
-            raise wrong_type(path, line, "messages", "an array", messages)
-        lines = record.element_lines(("messages",))
+    def conversation(self, path: Path, provenance: Provenances, record: JsonRecord) -> ParsedConversation:
+        value = record.value
+        messages = array_field(path, record.line, value, "messages")
+        lines = item_lines(record, ("messages",), len(messages))
         skipped: dict[str, int] = {}
         turns: list[ParsedTurn] = []
         for position, message in enumerate(messages):
-            at = lines[position] if lines is not None and position < len(lines) else line
-            turns.extend(self._turns(path, provenance(at), f"messages[{position}]", message, skipped))
-        metadata: dict[str, Any] = {"index": record.index, "line": line}
-        for key in ("tools", "functions"):
-            if key in value:
-                metadata[key] = value[key]
-        other = {key: item for key, item in value.items() if key not in RECORD_FIELDS}
-        if other:
-            metadata["extra"] = other
+            turns.extend(self._turns(path, provenance(lines[position]), f"messages[{position}]", message, skipped))
+        metadata: dict[str, Any] = {key: value[key] for key in ("tools", "functions") if key in value}
         if skipped:
             metadata["skipped_parts"] = skipped
-        warnings = layout_warnings(record)
-        if warnings:
-            metadata["warnings"] = warnings
-        return ParsedConversation(
-            format=self.name,
-            source=provenance.source,
-            key=record_key(path, stem, value, record.index, line),
-            turns=turns,
-            metadata=metadata,
-        )
+        return self.finish(provenance, record, record_key(path, record), turns, metadata, RECORD_FIELDS)
 
     def _turns(
         self, path: Path, provenance: Provenance, field: str, message: Any, skipped: dict[str, int]

@@ -8,25 +8,21 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from scsf.parsers.base import ParsedConversation, ParsedTurn, Parser, ParseError, Sniff
-from scsf.parsers.jsonstream import (
-    JsonRecord,
-    JsonStream,
+from scsf.parsers.base import ParsedConversation, ParsedTurn, ParseError, Sniff
+from scsf.parsers.jsonrecords import (
+    JsonRecordParser,
     Provenances,
-    describe,
-    first_dict,
-    first_record,
-    has_key,
-    layout_warnings,
-    looks_like_json,
+    array_field,
+    item_lines,
     missing,
     record_key,
+    sniff_turns,
     wrong_type,
 )
+from scsf.parsers.jsonstream import JsonRecord
 
 KINDS = {
     "system": "system",
@@ -39,65 +35,29 @@ KINDS = {
 RECORD_FIELDS = {"conversations", "system", "tools", "id"}
 
 
-class ShareGPTParser(Parser):
+class ShareGPTParser(JsonRecordParser):
     """ShareGPT / LLaMA-Factory style records, one conversation each; key = `id`, else `<file stem>#<index>`."""
 
     name = "sharegpt"
 
     @classmethod
     def sniff(cls, path: Path, head: str) -> Sniff:
-        record = first_record(head)
-        if isinstance(record, dict):
-            turn = first_dict(record.get("conversations"))
-            if turn is not None and "from" in turn and "value" in turn:
-                return Sniff(0.95, "first record has 'conversations' with 'from'/'value' turns")
-        if looks_like_json(path, head) and all(has_key(head, key) for key in ("conversations", "from", "value")):
-            return Sniff(0.8, "JSON with 'conversations', 'from' and 'value' keys")
-        if looks_like_json(path, head):
-            return Sniff(0.1, "JSON, but no 'conversations' of 'from'/'value' turns")
-        return Sniff(0.0, "not JSON")
+        return sniff_turns(path, head, "conversations", "from", ("value",), "turns")
 
-    def parse(self, path: Path) -> Iterator[ParsedConversation]:
-        path = Path(path)
-        provenance, stem = Provenances(str(path)), path.stem
-        for record in JsonStream(path):
-            yield self._conversation(path, stem, provenance, record)
-
-    def _conversation(self, path: Path, stem: str, provenance: Provenances, record: JsonRecord) -> ParsedConversation:
+    def conversation(self, path: Path, provenance: Provenances, record: JsonRecord) -> ParsedConversation:
         value, line = record.value, record.line
-        if not isinstance(value, dict):
-            raise ParseError(path, f"record {record.index} is {describe(value)}, expected an object", line=line)
-        if "conversations" not in value:
-            raise missing(path, line, "conversations", value)
-        items = value["conversations"]
-        if not isinstance(items, list):
-            raise wrong_type(path, line, "conversations", "an array", items)
+        items = array_field(path, line, value, "conversations")
         turns: list[ParsedTurn] = []
         system = value.get("system")
         if system is not None and not isinstance(system, str):
             raise wrong_type(path, line, "system", "a string", system)
         if system:
             turns.append(ParsedTurn(speaker="system", text=system, kind="system", provenance=provenance(line)))
-        lines = record.element_lines(("conversations",))
+        lines = item_lines(record, ("conversations",), len(items))
         for position, item in enumerate(items):
-            at = lines[position] if lines is not None and position < len(lines) else line
-            turns.append(self._turn(path, provenance, at, f"conversations[{position}]", item))
-        metadata: dict[str, Any] = {"index": record.index, "line": line}
-        if "tools" in value:
-            metadata["tools"] = value["tools"]
-        other = {key: item for key, item in value.items() if key not in RECORD_FIELDS}
-        if other:
-            metadata["extra"] = other
-        warnings = layout_warnings(record)
-        if warnings:
-            metadata["warnings"] = warnings
-        return ParsedConversation(
-            format=self.name,
-            source=provenance.source,
-            key=record_key(path, stem, value, record.index, line),
-            turns=turns,
-            metadata=metadata,
-        )
+            turns.append(self._turn(path, provenance, lines[position], f"conversations[{position}]", item))
+        metadata = {"tools": value["tools"]} if "tools" in value else {}
+        return self.finish(provenance, record, record_key(path, record), turns, metadata, RECORD_FIELDS)
 
     def _turn(self, path: Path, provenance: Provenances, line: int, field: str, item: Any) -> ParsedTurn:
         if not isinstance(item, dict):

@@ -1,323 +1,23 @@
 """Raw speech-to-text transcripts (Whisper and friends): JSON, SRT, WebVTT, TSV and plain text, one file = one
 conversation. Transcripts carry relative times, so turns have `timestamp=None` and `start`/`end` seconds in `extra`.
-
-Also home to two streaming readers the Kommo parser shares: `decoded_lines` (bounded, exactly numbered lines) and
-`JsonStream` (a JSON document walked key by key and item by item, never held whole).
 """
 
 from __future__ import annotations
 
-import codecs
 import html
-import json
 import math
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from types import TracebackType
-from typing import Any, BinaryIO, Literal
+from typing import Any, Literal
 
 from pydantic import Field
 
 from scsf.parsers.base import ParsedConversation, ParsedTurn, Parser, ParseError, Provenance, Sniff
-from scsf.parsers.textio import detect_encoding, read_head
-
-MAX_LINE_BYTES = 1 << 20
-"""Longest line the line readers accept; a longer one is a ParseError, never a 1 GB string."""
-
-MAX_JSON_VALUE_CHARS = 16 << 20
-"""Largest single JSON value (one segment, one lead with its notes) `JsonStream.value` will buffer."""
-
-_SURROGATE = re.compile("[\ud800-\udfff]")
-
-
-def clean_text(text: str) -> str:
-    """`text` with lone UTF-16 surrogates (legal in JSON escapes, illegal in UTF-8) replaced by U+FFFD."""
-    if _SURROGATE.search(text) is None:
-        return text
-    return text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
-
-
-def clean_value(value: Any) -> Any:
-    """`clean_text` applied through a decoded JSON value (keys included)."""
-    if isinstance(value, str):
-        return clean_text(value)
-    if isinstance(value, dict):
-        return {clean_text(str(k)): clean_value(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [clean_value(v) for v in value]
-    return value
-
-
-def json_type(value: Any) -> str:
-    """The JSON name of a decoded value's type, for error messages."""
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, (int, float)):
-        return "a number"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, list):
-        return "an array"
-    return "an object"
-
-
-def key_list(keys: Iterable[Any], limit: int = 8) -> str:
-    """A short, printable list of keys for error messages."""
-    shown = [repr(clean_text(str(k))[:40]) for k in list(keys)[:limit]]
-    return ", ".join(shown) if shown else "none"
-
-
-def decoded_lines(path: Path, encoding: str, *, max_line: int = MAX_LINE_BYTES) -> Iterator[tuple[int, str]]:
-    """(1-based line number, line with its ending) for every line, streamed and decoded one line at a time, so a
-    decoding error names its exact line. Lines end at LF (CRLF keeps its CR); longer than `max_line` bytes is a
-    ParseError."""
-    try:
-        handle = path.open("rb")
-    except OSError as exc:
-        raise ParseError(path, f"cannot read: {exc.strerror or exc}") from exc
-    later = "utf-8" if encoding == "utf-8-sig" else encoding
-    with handle:
-        number = 0
-        while True:
-            try:
-                raw = handle.readline(max_line + 1)
-            except OSError as exc:
-                raise ParseError(path, f"cannot read: {exc.strerror or exc}", line=number + 1) from exc
-            if not raw:
-                return
-            number += 1
-            if len(raw) > max_line and not raw.endswith(b"\n"):
-                raise ParseError(path, f"line longer than {max_line} bytes", line=number)
-            try:
-                text = raw.decode(encoding if number == 1 else later)
-            except UnicodeDecodeError as exc:
-                reason = f"not valid {encoding} text (byte {exc.start + 1} of the line)"
-                raise ParseError(path, reason, line=number) from exc
-            yield number, text
-
-
-def _reject_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not valid JSON")
-
-
-class JsonStream:
-    """A JSON file walked incrementally: `keys()` over an object, `items()` over an array, `value()` to decode one
-    (bounded) value, `skip()` to pass over one of any size. Only the unread part of a 64 KiB window, or the value
-    being decoded, is in memory. Every error is a ParseError with the line."""
-
-    _WS = re.compile(r"[ \t\n\r]*")
-    _STRING_STOP = re.compile(r'["\\]')
-
-    def __init__(
-        self, path: Path, encoding: str, *, chunk: int = 1 << 16, max_value: int = MAX_JSON_VALUE_CHARS
-    ) -> None:
-        self.path = path
-        self.encoding = encoding
-        try:
-            self._handle: BinaryIO = path.open("rb")
-        except OSError as exc:
-            raise ParseError(path, f"cannot read: {exc.strerror or exc}") from exc
-        self._decoder = codecs.getincrementaldecoder(encoding)()
-        self._json = json.JSONDecoder(parse_constant=_reject_constant)
-        self._chunk = chunk
-        self._max_value = max_value
-        self._buf = ""
-        self._pos = 0
-        self._mark_pos, self._mark_line = 0, 1  # a known (position, line) pair, moved forward as lines are asked for
-        self._eof = False
-
-    def __enter__(self) -> JsonStream:
-        return self
-
-    def __exit__(
-        self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
-    ) -> None:
-        self.close()
-
-    def close(self) -> None:
-        self._handle.close()
-
-    # -- position and errors ---------------------------------------------------------------------------------
-
-    def line(self, pos: int | None = None) -> int:
-        """The 1-based line of the read position (or of `pos` inside the window); amortised O(1) going forward."""
-        pos = self._pos if pos is None else pos
-        if pos < self._mark_pos:
-            return self._mark_line - self._buf.count("\n", pos, self._mark_pos)
-        self._mark_line += self._buf.count("\n", self._mark_pos, pos)
-        self._mark_pos = pos
-        return self._mark_line
-
-    def error(self, reason: str, pos: int | None = None) -> ParseError:
-        return ParseError(self.path, reason, line=self.line(pos))
-
-    def _fill(self, size: int | None = None) -> bool:
-        """Read more text into the window, dropping what has been consumed; False at end of file."""
-        if self._eof:
-            return False
-        if self._pos >= self._chunk:
-            self.line()
-            self._buf = self._buf[self._pos :]
-            self._mark_pos -= self._pos
-            self._pos = 0
-        try:
-            raw = self._handle.read(size or self._chunk)
-        except OSError as exc:
-            raise self.error(f"cannot read: {exc.strerror or exc}") from exc
-        try:
-            text = self._decoder.decode(raw, final=not raw)
-        except UnicodeDecodeError as exc:
-            line = self.line(len(self._buf)) + raw.count(b"\n", 0, exc.start)
-            raise ParseError(self.path, f"not valid {self.encoding} text", line=line) from exc
-        if not raw:
-            self._eof = True
-            return False
-        self._buf += text
-        return True
-
-    def _ws(self) -> None:
-        while True:
-            match = self._WS.match(self._buf, self._pos)
-            self._pos = match.end() if match else self._pos
-            if self._pos < len(self._buf) or not self._fill():
-                return
-
-    def peek(self) -> str:
-        """The next non-blank character, or '' at end of file."""
-        self._ws()
-        return self._buf[self._pos] if self._pos < len(self._buf) else ""
-
-    def at_end(self) -> bool:
-        return self.peek() == ""
-
-    # -- reading -----------------------------------------------------------------------------------------------
-
-    def value(self) -> Any:
-        """Decode the next value whole (at most `max_value` characters)."""
-        if self.peek() == "":
-            raise self.error("unexpected end of file, expected a JSON value")
-        want = self._chunk
-        while True:
-            try:
-                obj, end = self._json.raw_decode(self._buf, self._pos)
-            except json.JSONDecodeError as exc:
-                if self._more(want):
-                    want *= 2
-                    continue
-                raise self.error(f"invalid JSON: {exc.msg}", min(exc.pos, len(self._buf))) from exc
-            except (ValueError, RecursionError) as exc:
-                raise self.error(f"invalid JSON value: {str(exc)[:200]}") from exc
-            if end == len(self._buf) and self._more(want):  # a number may go on in the next chunk
-                want *= 2
-                continue
-            self._pos = end
-            return obj
-
-    def _more(self, want: int) -> bool:
-        if len(self._buf) - self._pos > self._max_value:
-            raise self.error(f"JSON value over {self._max_value >> 20} MiB (or malformed)")
-        return self._fill(want)
-
-    def skip(self, _depth: int = 0) -> None:
-        """Pass over the next value, however large: decoded and dropped when it fits the window, else walked."""
-        first = self.peek()
-        if first == "":
-            raise self.error("unexpected end of file, expected a JSON value")
-        if first == '"':
-            self._skip_string()
-            return
-        if first not in "[{":
-            self.value()
-            return
-        if _depth > 256:
-            raise self.error("JSON nested too deeply")
-        if len(self._buf) - self._pos < self._chunk:
-            self._fill()
-        try:
-            _, end = self._json.raw_decode(self._buf, self._pos)
-        except RecursionError as exc:
-            raise self.error("JSON nested too deeply") from exc
-        except ValueError:  # larger than the window (or malformed): walk it, which reports the fault precisely
-            if first == "[":
-                for _ in self.items():
-                    self.skip(_depth + 1)
-            else:
-                for _ in self.keys():
-                    self.skip(_depth + 1)
-            return
-        self._pos = end
-
-    def _skip_string(self) -> None:
-        start_line = self.line()
-        self._pos += 1
-        while True:
-            match = self._STRING_STOP.search(self._buf, self._pos)
-            if match is None:
-                self._pos = len(self._buf)
-                if not self._fill():
-                    raise ParseError(self.path, "unterminated JSON string", line=start_line)
-                continue
-            if match.group() == '"':
-                self._pos = match.end()
-                return
-            if match.end() >= len(self._buf):  # a backslash ends the window: read on, then look again
-                self._pos = match.start()
-                if not self._fill():
-                    raise ParseError(self.path, "unterminated JSON string", line=start_line)
-                continue
-            self._pos = match.end() + 1
-
-    def keys(self) -> Iterator[str]:
-        """The keys of the object at the read position; the caller reads or skips each key's value."""
-        if self.peek() != "{":
-            raise self.error("expected a JSON object")
-        self._pos += 1
-        if self.peek() == "}":
-            self._pos += 1
-            return
-        while True:
-            if self.peek() != '"':
-                raise self.error("expected a quoted object key")
-            key = self.value()
-            if self.peek() != ":":
-                raise self.error("expected ':' after an object key")
-            self._pos += 1
-            yield key
-            char = self.peek()
-            if char == ",":
-                self._pos += 1
-            elif char == "}":
-                self._pos += 1
-                return
-            else:
-                raise self.error("expected ',' or '}' in an object")
-
-    def items(self) -> Iterator[int]:
-        """For each item of the array at the read position, its line; the caller reads or skips the item."""
-        if self.peek() != "[":
-            raise self.error("expected a JSON array")
-        self._pos += 1
-        if self.peek() == "]":
-            self._pos += 1
-            return
-        while True:
-            self.peek()
-            yield self.line()
-            char = self.peek()
-            if char == ",":
-                self._pos += 1
-            elif char == "]":
-                self._pos += 1
-                return
-            else:
-                raise self.error("expected ',' or ']' in an array")
-
-
-# -- transcript segments and turns -------------------------------------------------------------------------------
+from scsf.parsers.jsonstream import JsonWalker
+from scsf.parsers.jsonvalues import clean_text, json_type, key_list
+from scsf.parsers.textio import decoded_lines, detect_encoding, read_head
 
 SourceFormat = Literal["whisper_json", "srt", "vtt", "tsv", "txt"]
 _BY_SUFFIX: dict[str, SourceFormat] = {
@@ -334,7 +34,7 @@ _CLOCK = re.compile(r"(?:(\d{1,3}):)?(\d{1,2}):(\d{1,2})(?:[.,](\d{1,3}))?")
 _TIMING = re.compile(r"^\s*([\d:.,]+)\s*-->\s*([\d:.,]+)(?:\s.*)?$")
 _TXT_TIMING = re.compile(r"^\[\s*([\d:.,]+)\s*-->\s*([\d:.,]+)\s*\]\s*(.*)$")
 _SRT_HEAD = re.compile(r"^\d+[ \t]*\r?\n[ \t]*\d{1,3}:\d{2}:\d{2}[,.]\d{1,3}[ \t]*-->")
-_ANY_TIMING = re.compile(r"(?m)^\s*(?:\d{1,3}:)?\d{1,2}:\d{2}[.,]\d{1,3}\s*-->\s*(?:\d{1,3}:)?\d{1,2}:\d{2}[.,]\d{1,3}")
+_ANY_TIMING = re.compile(r"(?m)^[ \t]*(?:\d{1,3}:)?\d{1,2}:\d{2}[.,]\d{1,3}\s*-->\s*(?:\d{1,3}:)?\d{1,2}:\d{2}[.,]\d{1,3}")
 _TSV_HEADER = re.compile(r"^(start|inicio)\t(end|fin)\t", re.IGNORECASE)
 _CHAT_DATE = re.compile(r"(?m)^\[?\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4},?\s+\d{1,2}:\d{2}")
 _NUMBER = re.compile(r"^\d+(?:\.\d+)?$")
@@ -474,10 +174,7 @@ class TranscriptParser(Parser):
         return Sniff(0.0, "no transcript markers")
 
     def parse(self, path: Path) -> Iterator[ParsedConversation]:
-        try:
-            encoding = detect_encoding(path)
-        except OSError as exc:
-            raise ParseError(path, f"cannot read: {exc.strerror or exc}") from exc
+        encoding = detect_encoding(path)
         source_format = self.options.source_format or self._choose(path, encoding)
         if source_format == "whisper_json":
             segments: Iterator[_Segment] = self._whisper_json(path, encoding)
@@ -496,10 +193,7 @@ class TranscriptParser(Parser):
         by_suffix = _BY_SUFFIX.get(path.suffix.lower())
         if by_suffix is not None:
             return by_suffix
-        try:
-            head = read_head(path, encoding)
-        except OSError as exc:
-            raise ParseError(path, f"cannot read: {exc.strerror or exc}") from exc
+        head = read_head(path, encoding)
         first = next((line.strip() for line in head.lstrip("\ufeff").splitlines() if line.strip()), "")
         if first.startswith("WEBVTT"):
             return "vtt"
@@ -573,7 +267,7 @@ class TranscriptParser(Parser):
     # -- Whisper JSON ------------------------------------------------------------------------------------------
 
     def _whisper_json(self, path: Path, encoding: str) -> Iterator[_Segment]:
-        with JsonStream(path, encoding) as stream:
+        with JsonWalker(path, encoding) as stream:
             first = stream.peek()
             if first == "":
                 return
@@ -596,7 +290,7 @@ class TranscriptParser(Parser):
             if not stream.at_end():
                 raise stream.error("unexpected data after the JSON document")
 
-    def _json_items(self, stream: JsonStream, key: str) -> Iterator[_Segment]:
+    def _json_items(self, stream: JsonWalker, key: str) -> Iterator[_Segment]:
         if stream.peek() != "[":
             raise stream.error(f"'{key}' is not an array")
         for line in stream.items():

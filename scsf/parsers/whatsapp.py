@@ -12,7 +12,6 @@ they are counted in the conversation's metadata.
 
 from __future__ import annotations
 
-import codecs
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -20,14 +19,9 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import field_validator
-
 from scsf.parsers.base import ParsedConversation, ParsedTurn, Parser, ParseError, Provenance, Sniff
-from scsf.parsers.textio import detect_encoding, numbered_lines
+from scsf.parsers.textio import INVISIBLE, Encoding, decoded_lines, detect_encoding, strip_invisible
 
-# Directional marks and embeddings (U+200E/F, U+202A-E, U+2066-9, U+061C), zero-width space, word joiner and
-# invisible operators, BOM. ZWJ/ZWNJ (U+200C/D) stay: they are part of emoji sequences.
-_INVISIBLE = re.compile("[\u061c\u180e\u200b\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
 _SP = "[ \u00a0\u202f]"
 _DATE = r"(?P<d1>[0-9]{1,2})(?P<sep>[/.\-])(?P<d2>[0-9]{1,2})(?P=sep)(?P<y>[0-9]{4}|[0-9]{2})"
 _TIME = (
@@ -88,10 +82,6 @@ _EDITED = re.compile(r"\s*<(?:This message was edited|Se editó este mensaje\.?)
 DateOrder = Literal["day_first", "month_first"]
 
 
-def strip_invisible(text: str) -> str:
-    return _INVISIBLE.sub("", text)
-
-
 def _variant_of(clean: str) -> str | None:
     for variant, pattern in _STARTS.items():
         if pattern.fullmatch(clean):
@@ -125,18 +115,8 @@ class WhatsAppParser(Parser):
         """`auto`: from the file's evidence; without any, `default_date_order`."""
         default_date_order: DateOrder = "day_first"
         """Used when no date in the file has a field > 12 (Spanish-language exports are day-first)."""
-        encoding: str | None = None
+        encoding: Encoding = None
         """Force a text encoding instead of detecting UTF-8 / Latin-1."""
-
-        @field_validator("encoding")
-        @classmethod
-        def _known_encoding(cls, value: str | None) -> str | None:
-            if value is not None:
-                try:
-                    codecs.lookup(value)
-                except LookupError:
-                    raise ValueError(f"unknown encoding {value!r}") from None
-            return value
 
     @classmethod
     def sniff(cls, path: Path, head: str) -> Sniff:
@@ -156,17 +136,14 @@ class WhatsAppParser(Parser):
         return Sniff(confidence, f"{variant} WhatsApp export: {found}")
 
     def parse(self, path: Path) -> Iterator[ParsedConversation]:
-        try:
-            encoding = self.options.encoding or detect_encoding(path)
-        except OSError as exc:
-            raise ParseError(path, f"cannot read: {exc.strerror or exc}") from exc
+        encoding = self.options.encoding or detect_encoding(path)
         variant, day_first, evidence = self._scan(path, encoding)
         counts = _Counts()
         turns: list[ParsedTurn] = []
         source = str(path)
         pending: _Pending | None = None
         pattern = _STARTS[variant]
-        for number, raw in self._lines(path, encoding):
+        for number, raw in _lines(path, encoding):
             clean = strip_invisible(raw)
             start = pattern.fullmatch(clean) if clean[:1] in _START_CHARS else None
             if start is None:
@@ -192,23 +169,13 @@ class WhatsAppParser(Parser):
 
     # -- the two passes ---------------------------------------------------------------------------------------
 
-    def _lines(self, path: Path, encoding: str) -> Iterator[tuple[int, str]]:
-        """numbered_lines, with read and decode failures turned into a ParseError naming the exact line."""
-        try:
-            yield from numbered_lines(path, encoding)
-        except UnicodeDecodeError as exc:
-            line = undecodable_line(path, encoding)
-            raise ParseError(path, f"undecodable bytes ({exc.reason}) for {encoding}", line=line) from exc
-        except OSError as exc:
-            raise ParseError(path, f"cannot read: {exc.strerror or exc}") from exc
-
     def _scan(self, path: Path, encoding: str) -> tuple[str, bool, str]:
         """First pass: the variant (from the first message line) and the date order, with its evidence."""
         variant: str | None = None
         day_first_at: tuple[int, str] | None = None
         month_first_at: tuple[int, str] | None = None
-        for number, raw in self._lines(path, encoding):
-            if variant is not None and raw[:1] not in _START_CHARS and not _INVISIBLE.match(raw):
+        for number, raw in _lines(path, encoding):
+            if variant is not None and raw[:1] not in _START_CHARS and not INVISIBLE.match(raw):
                 continue  # a continuation line: not evidence
             clean = strip_invisible(raw)
             if variant is None:
@@ -320,25 +287,6 @@ def _timestamp(match: re.Match[str], day_first: bool) -> datetime:
     return datetime(year, month, day, hour, minute, second)
 
 
-def undecodable_line(path: Path, encoding: str) -> int | None:
-    """The 1-based line (CRLF, CR and LF all end one) holding the first byte `encoding` cannot decode.
-
-    Text streams decode in chunks, so their UnicodeDecodeError cannot say which line failed; this re-reads the
-    file only on that error path. None if no line fails (the file changed meanwhile).
-    """
-    decoder = codecs.getincrementaldecoder(encoding)()
-    number = 0
-    try:
-        with path.open("rb") as handle:
-            for chunk in handle:  # split on b"\n": never inside a UTF-8 sequence
-                for piece in re.split(rb"(?<=\r)(?!\n)", chunk):  # a lone CR ends a line too
-                    if not piece:
-                        continue
-                    number += 1
-                    decoder.decode(piece, final=False)
-            decoder.decode(b"", final=True)
-    except UnicodeDecodeError:
-        return number
-    except OSError:
-        return None
-    return None
+def _lines(path: Path, encoding: str) -> Iterator[tuple[int, str]]:
+    """(number, line without its ending) for every line."""
+    return ((number, line.rstrip("\r\n")) for number, line in decoded_lines(path, encoding))

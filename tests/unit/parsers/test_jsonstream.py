@@ -12,7 +12,8 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from scsf.parsers.base import ParseError
-from scsf.parsers.jsonstream import JsonStream, first_record, parse_timestamp
+from scsf.parsers.jsonstream import JsonRecords as JsonStream
+from scsf.parsers.jsonvalues import first_record, parse_timestamp
 
 from ._jsonfuzz import json_values
 

@@ -17,8 +17,9 @@ from pydantic import ValidationError
 from scsf.parsers import parser_class, parser_names
 from scsf.parsers.base import ParsedConversation, ParseError
 from scsf.parsers.kommo import KommoExportParser
-from scsf.parsers.textio import read_head
-from scsf.parsers.transcript import JsonStream, TranscriptParser, decoded_lines, split_speaker
+from scsf.parsers.jsonstream import JsonWalker as JsonStream
+from scsf.parsers.textio import decoded_lines, read_head
+from scsf.parsers.transcript import TranscriptParser, split_speaker
 
 FIXTURES = Path(__file__).parents[2] / "fixtures" / "parsers" / "transcript"
 ALL_FIXTURES = sorted(FIXTURES.iterdir())
@@ -558,3 +559,4 @@ def test_mutated_fixtures_only_raise_parse_error(tmp_path: Path, fixture: Path, 
     path = tmp_path / f"mutado{fixture.suffix}"
     path.write_bytes(bytes(data))
     _check(path)
+
