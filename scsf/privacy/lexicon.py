@@ -8,8 +8,10 @@ Juárez, Valencia, Zamora) are deliberately absent: they cannot be allow-listed.
 from __future__ import annotations
 
 import unicodedata
+from functools import lru_cache
 
 
+@lru_cache(maxsize=1 << 16)
 def fold(text: str) -> str:
     """Case- and accent-insensitive form: 'Querétaro' -> 'queretaro'; the Ñ survives ('Peña' -> 'peña')."""
     decomposed = unicodedata.normalize("NFD", text.replace("ñ", "\0").replace("Ñ", "\1"))

@@ -10,19 +10,27 @@ kinship and role nouns ("mi esposa X", "el asesor X"), honorifics, and a proper 
 ("Citlali, ...") or as an NER-backed subject. Overlapping candidates merge into one span with the best score.
 
 Scores: strong cue 0.9, weak cue / honorific 0.85, NER 0.7 (es) / 0.85 (en), sentence subject 0.6.
+
+Every candidate starts at a token that its source checks by spelling first (capitalised, word-like, not on the
+allow-list...) and by tag or entity only after that. `needs_ner` and `needs_tags` apply the spelling checks alone:
+when they say no, the NER or the tagger cannot change the result, and `PiiScanner.scan_many` skips it for that text.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from presidio_analyzer import AnalysisExplanation, LocalRecognizer, RecognizerResult
+from spacy.attrs import ORTH
 from spacy.tokens import Doc, Token
 
+from scsf.privacy.artifacts import MissingAnnotations
 from scsf.privacy.base import PERSON
 from scsf.privacy.lexicon import HONORIFICS, NOT_A_NAME, fold
 
 NER_LABELS = {"es": frozenset({"PER"}), "en": frozenset({"PERSON"})}
+SUBJECT_LABELS = frozenset({"PER", "PERSON", "MISC"})
 NON_NAME_POS = frozenset({"VERB", "AUX", "ADV", "ADP", "DET", "PRON", "CCONJ", "SCONJ", "INTJ", "NUM", "PUNCT", "SYM",
                           "PART"})  # fmt: skip
 CLOSED_POS = frozenset({"AUX", "ADP", "DET", "PRON", "SCONJ", "CCONJ", "NUM", "PUNCT", "SYM", "PART"})
@@ -94,6 +102,7 @@ def _spanish_verb_bases(word: str) -> list[str]:
 
 
 _CUE_SKIP = frozenset({",", ":", "-", "–", "—", "!", "¡", "."})
+_SENTENCE_END = frozenset({".", "!", "?", "¿", "¡", "\n", ":", ";", "…"})
 
 CUE_SCORE = 0.9
 WEAK_CUE_SCORE = 0.85
@@ -101,6 +110,19 @@ HONORIFIC_SCORE = 0.85
 SUBJECT_SCORE = 0.6
 NER_SCORE = {"es": 0.7, "en": 0.85}
 MAX_NAME_TOKENS = 5
+
+
+@dataclass(frozen=True, slots=True)
+class _Spelling:
+    """A word's properties that do not depend on tags or entities (see `PersonRecognizer.needs_tags`)."""
+
+    text: str
+    folded: str
+    space: bool
+    ner_start: bool  # could start an NER candidate once its edges are trimmed (`_from_ner`, `_looks_like_name`)
+    name_start: bool  # `_take_name(lowercase_ok=False)` can take it as a first word, given fitting tags
+    lower_name_start: bool  # the same with lowercase_ok=True (after a strong cue)
+    common: bool  # `_common_word`
 
 
 @dataclass
@@ -140,13 +162,124 @@ class PersonRecognizer(LocalRecognizer):
         pass
 
     def analyze(self, text: str, entities: list[str], nlp_artifacts=None) -> list[RecognizerResult]:  # noqa: ANN001
+        """Artifacts with `has_ner`/`has_tags` False (`PiiScanner.scan_many` skips stages) are accepted when the
+        skipped stage cannot matter here; otherwise `MissingAnnotations` asks the caller for the full pipeline."""
         if nlp_artifacts is None or not isinstance(nlp_artifacts.tokens, Doc):
             return []
         doc: Doc = nlp_artifacts.tokens
         lang = self.supported_language
-        self._load_known_words(nlp_artifacts)
+        self._load_known_words(nlp_artifacts.nlp_engine)
+        has_ner, has_tags = getattr(nlp_artifacts, "has_ner", True), getattr(nlp_artifacts, "has_tags", True)
+        if not has_ner and self.needs_ner(doc, nlp_artifacts.nlp_engine, tagged=has_tags):
+            raise MissingAnnotations("PERSON needs the NER on this text")
+        if not has_tags:
+            if self.needs_tags(doc, nlp_artifacts.nlp_engine):
+                raise MissingAnnotations("PERSON needs POS tags on this text")
+            return []  # no candidate can start anywhere: the tags would not change that
         candidates = [*self._from_ner(doc, lang), *self._from_cues(doc, lang), *self._from_honorifics(doc)]
         return [self._result(doc, c) for c in self._merge(candidates)]
+
+    # -- which pipeline stages can change the result ---------------------------------------------------------------
+
+    def needs_ner(self, doc: Doc, nlp_engine: object, *, tagged: bool = False, subject: bool = True) -> bool:
+        """False when no NER entity could lead to a candidate: an NER candidate starts, once its edges are trimmed,
+        at a token that is no edge noise and is capitalised (or a name particle), and the "subject" opening name
+        starts at a sentence-initial token that could start a name and, with `tagged` (the doc's tags are final),
+        is tagged PROPN. `subject=False` leaves the subject out (NER candidates only). Spelling checks (and tags)
+        only: the NER need not have run."""
+        self._load_known_words(nlp_engine)
+        spellings = self._spellings(doc)
+        if any(s.ner_start for s in spellings):
+            return True
+        return subject and any(not tagged or doc[i].pos_ == "PROPN" for i in self._opening_starts(spellings))
+
+    def needs_tags(self, doc: Doc, nlp_engine: object) -> bool:
+        """False when no candidate can arise whatever the tags: checks, by spelling and NER entities only, the token
+        where each source (NER entity, cue, role word, honorific, opening name) would start a name. `doc.ents` must
+        be final (the NER ran, or `needs_ner` was False)."""
+        self._load_known_words(nlp_engine)
+        lang = self.supported_language
+        spellings = self._spellings(doc)
+        subjects = set()
+        for ent in doc.ents:
+            if ent.label_ in NER_LABELS[lang] and fold(ent.text) not in NOT_A_NAME:
+                if any(s.ner_start for s in spellings[ent.start : ent.end]):
+                    return True
+            if ent.label_ in SUBJECT_LABELS:
+                subjects.update(range(ent.start, ent.end))
+        folded = [s.folded for s in spellings]
+        by_first = _CUES_BY_FIRST_WORD[lang]
+        for i, word in enumerate(folded[:-1]):
+            for cue, strong in by_first.get(word, ()):
+                if tuple(folded[i : i + len(cue)]) == cue and i + len(cue) < len(doc):
+                    if self._cue_could_name(spellings, i + len(cue), strong=strong):
+                        return True
+            if word in ROLE_CUES[lang] and self._cue_could_name(spellings, i + 1, strong=False):
+                return True
+            if word.rstrip(".") in HONORIFICS:  # `_from_honorifics`
+                start = i + 2 if spellings[i + 1].text == "." else i + 1
+                if start < len(doc) and spellings[start].name_start:
+                    return True
+        for i in self._opening_starts(spellings):
+            # `_take_name` with tags stops at or before the untagged end, and where it stops earlier the token is
+            # word-like: only a "," or "(" at the untagged end can make a vocative
+            end = self._take_name(doc, i, lowercase_ok=False, tagged=False)
+            if (end < len(doc) and doc[end].text in {",", "("}) or i in subjects:
+                return True
+        return False
+
+    @staticmethod
+    def _cue_could_name(spellings: list[_Spelling], start: int, *, strong: bool) -> bool:
+        """Where `_after_cue` would take a name: can one start there?"""
+        while start < len(spellings) and spellings[start].text in _CUE_SKIP:
+            start += 1
+        if start >= len(spellings):
+            return False
+        return spellings[start].lower_name_start if strong else spellings[start].name_start
+
+    def _opening_starts(self, spellings: list[_Spelling]) -> Iterator[int]:
+        """Sentence-initial tokens where `_opening_name` could start a name (all but the PROPN check)."""
+        check_common = self.supported_language == "es"
+        for i in range(len(spellings) - 1):
+            previous = spellings[i - 1] if i else None
+            if previous is not None and not (previous.text in _SENTENCE_END or previous.space):
+                continue
+            if spellings[i].name_start and not (check_common and spellings[i].common):
+                yield i
+
+    def _spellings(self, doc: Doc) -> list[_Spelling]:
+        """What the spelling of each token says; cached per word (every field is a function of the word, keyed by
+        its string-store hash) and per doc (the gates ask more than once)."""
+        key = ("scsf.person.spellings", self.supported_language)
+        found: list[_Spelling] | None = doc.user_data.get(key)
+        if found is not None and len(found) == len(doc):
+            return found
+        cache: dict[int, _Spelling] = self.__dict__.setdefault("_spelling_cache", {})
+        if len(cache) > 50_000:
+            cache.clear()
+        found = []
+        for i, orth in enumerate(doc.to_array(ORTH).tolist()):
+            spelling = cache.get(orth)
+            if spelling is None:
+                spelling = cache[orth] = self._spelling(doc[i])
+            found.append(spelling)
+        doc.user_data[key] = found
+        return found
+
+    def _spelling(self, token: Token) -> _Spelling:
+        folded = fold(token.text)
+        # the first-token checks of `_take_name`, tags aside
+        opens = _is_wordlike(token) and not _not_a_name(token) and folded not in NAME_PARTICLES
+        capitalised = _is_capitalised(token)
+        return _Spelling(
+            text=token.text,
+            folded=folded,
+            space=token.is_space,
+            ner_start=not self._edge_noise(token) and (capitalised or folded in NAME_PARTICLES),
+            name_start=opens and capitalised,
+            lower_name_start=opens and (capitalised or not token.is_stop),
+            common=self._common_word(token),
+        )
 
     # -- NER -----------------------------------------------------------------------------------------------------
 
@@ -171,7 +304,7 @@ class PersonRecognizer(LocalRecognizer):
 
     @staticmethod
     def _sentence_initial(doc: Doc, i: int) -> bool:
-        return i == 0 or doc[i - 1].text in {".", "!", "?", "¿", "¡", "\n", ":", ";", "…"} or doc[i - 1].is_space
+        return i == 0 or doc[i - 1].text in _SENTENCE_END or doc[i - 1].is_space
 
     @staticmethod
     def _edge_noise(token: Token) -> bool:
@@ -203,7 +336,7 @@ class PersonRecognizer(LocalRecognizer):
     # -- cue patterns --------------------------------------------------------------------------------------------
 
     def _from_cues(self, doc: Doc, lang: str) -> list[_Candidate]:
-        folded = [fold(t.text) for t in doc]
+        folded = [s.folded for s in self._spellings(doc)]
         found = []
         by_first = _CUES_BY_FIRST_WORD[lang]
         for i, word in enumerate(folded[:-1]):
@@ -219,17 +352,18 @@ class PersonRecognizer(LocalRecognizer):
         """A proper noun opening a sentence, as a vocative ("Citlali, ¿me confirmas?", "Claudia (ventas)") or, when
         the NER saw a person or misc entity there, as the subject ("Efraín ya pagó", "¿Norma sigue ahí?")."""
         found = []
-        for i, token in enumerate(doc[:-1]):
-            if not self._sentence_initial(doc, i) or token.pos_ != "PROPN":
+        # sentence-initial, a possible first name word, and in Spanish not a common word (the English index lists
+        # given names, john, james: trust the English tagger's PROPN)
+        for i in self._opening_starts(self._spellings(doc)):
+            token = doc[i]
+            if token.pos_ != "PROPN":
                 continue
-            if self.supported_language == "es" and self._common_word(token):
-                continue  # the English index lists given names (john, james): trust the English tagger's PROPN
             end = self._take_name(doc, i, lowercase_ok=False)
             if end == i or end >= len(doc) or self._allow_listed_phrase(doc, i, end):
                 continue
             if doc[end].text in {",", "("}:
                 found.append(_Candidate(i, end, WEAK_CUE_SCORE, "vocative"))
-            elif token.ent_type_ in {"PER", "PERSON", "MISC"} and doc[end].pos_ in {"VERB", "AUX", "ADV", "CCONJ"}:
+            elif token.ent_type_ in SUBJECT_LABELS and doc[end].pos_ in {"VERB", "AUX", "ADV", "CCONJ"}:
                 found.append(_Candidate(i, end, SUBJECT_SCORE, "subject"))
         return found
 
@@ -269,6 +403,8 @@ class PersonRecognizer(LocalRecognizer):
         (nouns, verbs, adjectives, adverbs) or, in Spanish, a conjugated form of a known verb ("Salgo" -> salir,
         "Llámame" -> llamar). Names that are also words (Rosa, Marco, Julio) count as common."""
         word = token.text.lower()
+        if "_lexicon_cache" not in self.__dict__:
+            return False  # no lexicon (another NLP engine): nothing counts as common, and nothing is cached
         cache = self.__dict__.setdefault("_common_cache", {})
         if word not in cache:
             if len(cache) > 50_000:
@@ -286,13 +422,13 @@ class PersonRecognizer(LocalRecognizer):
     def _lexicon(self) -> tuple[frozenset[str], frozenset[str]]:
         return self.__dict__.get("_lexicon_cache", (frozenset(), frozenset()))
 
-    def _load_known_words(self, nlp_artifacts) -> None:  # noqa: ANN001
+    def _load_known_words(self, nlp_engine) -> None:  # noqa: ANN001
         if "_lexicon_cache" in self.__dict__:
             return
         words: set[str] = set()
         verbs: frozenset[str] = frozenset()
         try:
-            nlp = nlp_artifacts.nlp_engine.get_nlp(self.supported_language)
+            nlp = nlp_engine.get_nlp(self.supported_language)
             index = nlp.get_pipe("lemmatizer").lookups.get_table("lemma_index")
             for entries in index.values():
                 words.update(entries)
@@ -303,8 +439,8 @@ class PersonRecognizer(LocalRecognizer):
 
     def _from_honorifics(self, doc: Doc) -> list[_Candidate]:
         found = []
-        for i, token in enumerate(doc[:-1]):
-            if fold(token.text).rstrip(".") not in HONORIFICS:
+        for i, spelling in enumerate(self._spellings(doc)[:-1]):
+            if spelling.folded.rstrip(".") not in HONORIFICS:
                 continue
             start = i + 1
             if doc[start].text == ".":
@@ -315,8 +451,9 @@ class PersonRecognizer(LocalRecognizer):
         return found
 
     @staticmethod
-    def _take_name(doc: Doc, start: int, *, lowercase_ok: bool) -> int:
-        """End (exclusive) of the name starting at token `start`, or `start` if there is none."""
+    def _take_name(doc: Doc, start: int, *, lowercase_ok: bool, tagged: bool = True) -> int:
+        """End (exclusive) of the name starting at token `start`, or `start` if there is none. `tagged=False` skips
+        the tag checks: the end is then the farthest the tagged call could reach."""
         end = start
         while end < len(doc) and end - start < MAX_NAME_TOKENS:
             token = doc[end]
@@ -332,9 +469,11 @@ class PersonRecognizer(LocalRecognizer):
                 break
             if not _is_wordlike(token) or _not_a_name(token) or word in NAME_PARTICLES:
                 break
-            if token.pos_ in CLOSED_POS:
+            if tagged and token.pos_ in CLOSED_POS:
                 break
-            if not _is_capitalised(token) and (not lowercase_ok or token.is_stop or token.pos_ in {"VERB", "ADV"}):
+            if not _is_capitalised(token) and (
+                not lowercase_ok or token.is_stop or (tagged and token.pos_ in {"VERB", "ADV"})
+            ):
                 break
             end += 1
         return end

@@ -6,6 +6,7 @@ from presidio_analyzer import Pattern, PatternRecognizer
 
 from scsf.privacy.base import CREDIT_CARD
 from scsf.privacy.checkdigits import compact, is_valid_clabe, is_valid_luhn
+from scsf.privacy.recognizers.prefilter import PatternPrefilter
 
 _PREFIXES = (
     "4",  # Visa
@@ -19,7 +20,7 @@ _PREFIXES = (
 )  # fmt: skip
 
 
-class CreditCardRecognizer(PatternRecognizer):
+class CreditCardRecognizer(PatternPrefilter, PatternRecognizer):
     """Groups of 4 (or Amex 4-6-5) digits, with spaces or dashes, or one unbroken run; Luhn decides."""
 
     PATTERNS = [
@@ -27,6 +28,8 @@ class CreditCardRecognizer(PatternRecognizer):
         Pattern("card (amex grouped)", r"(?<![\d-])3[47]\d{2}[ -]\d{6}[ -]\d{5}(?![\d-])", 0.5),
         Pattern("card (plain)", r"(?<![\d-])[2-6]\d{12,18}(?![\d-])", 0.5),
     ]
+    QUICK_CHECK = (r"\d{4}", "8fc5c98d1cf3c7f9")
+    """Every match opens with four digits in a row (issuer digit plus three)."""
     CONTEXT = ["tarjeta", "crédito", "débito", "visa", "mastercard", "amex", "card", "credit", "debit", "pago"]
 
     def __init__(self, supported_language: str = "es", name: str | None = None) -> None:

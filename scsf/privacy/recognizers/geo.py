@@ -9,6 +9,7 @@ import regex as re
 from presidio_analyzer import Pattern, PatternRecognizer
 
 from scsf.privacy.base import GEO_COORDINATE
+from scsf.privacy.recognizers.prefilter import PatternPrefilter
 
 _DECIMAL = re.compile(r"([-+]?\d{1,3}\.\d+)[^\d.+-]+([-+]?\d{1,3}\.\d+)")
 _DMS = re.compile(
@@ -16,7 +17,7 @@ _DMS = re.compile(
 )
 
 
-class GeoCoordinateRecognizer(PatternRecognizer):
+class GeoCoordinateRecognizer(PatternPrefilter, PatternRecognizer):
     """`19.432608, -99.133209`, `lat 19.4326 lon -99.1332`, `@19.4326,-99.1332` or `19°25'57.4"N 99°07'59.6"W`."""
 
     MIN_DECIMALS = 4
@@ -34,6 +35,8 @@ class GeoCoordinateRecognizer(PatternRecognizer):
             0.85,
         ),
     ]
+    QUICK_CHECK = (r"\d{4}|°", "e10267bc597617e1")
+    """A decimal match holds 4+ decimals in a row; a DMS match holds "°"."""
     CONTEXT = ["ubicación", "coordenadas", "latitud", "longitud", "gps", "maps", "location", "coordinates", "lat"]
 
     def __init__(self, supported_language: str = "es", name: str | None = None) -> None:

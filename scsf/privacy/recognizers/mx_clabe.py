@@ -11,9 +11,10 @@ from presidio_analyzer import EntityRecognizer, Pattern, PatternRecognizer, Reco
 
 from scsf.privacy.base import CLABE
 from scsf.privacy.checkdigits import calc_clabe_check_digit, compact, is_valid_clabe
+from scsf.privacy.recognizers.prefilter import PatternPrefilter
 
 
-class MxClabeRecognizer(PatternRecognizer):
+class MxClabeRecognizer(PatternPrefilter, PatternRecognizer):
     """The control digit (package `clabe`) validates; the bank code sets the score."""
 
     COUNTRY_CODE = "mx"
@@ -21,6 +22,8 @@ class MxClabeRecognizer(PatternRecognizer):
     PATTERNS = [
         Pattern("CLABE", r"(?<![\d-])\d{3}[ -]?\d{3}[ -]?\d{11}[ -]?\d(?![\d-])", 0.5),
     ]
+    QUICK_CHECK = (r"\d{11}", "3d8528b9c7ddd3b1")
+    """Every match holds the 11-digit account number unbroken."""
     CONTEXT = ["clabe", "interbancaria", "transferencia", "depósito", "cuenta", "spei", "bank", "account"]
 
     def __init__(self, supported_language: str = "es", name: str | None = None) -> None:

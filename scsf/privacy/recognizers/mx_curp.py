@@ -6,11 +6,12 @@ from presidio_analyzer import Pattern, PatternRecognizer
 
 from scsf.privacy.base import CURP
 from scsf.privacy.checkdigits import is_valid_curp
+from scsf.privacy.recognizers.prefilter import PatternPrefilter
 
 _STATES = "AS|BC|BS|CC|CL|CM|CS|CH|DF|DG|GT|GR|HG|JC|MC|MN|MS|NT|NL|OC|PL|QT|QR|SP|SL|SR|TC|TS|TL|VZ|YN|ZS|NE"
 
 
-class MxCurpRecognizer(PatternRecognizer):
+class MxCurpRecognizer(PatternPrefilter, PatternRecognizer):
     """4 letters, birth date YYMMDD, sex H/M, state, 3 internal consonants, homoclave, check digit.
 
     `validate_result` runs the check digit (plus date and state) through `stdnum.mx.curp`: a pass scores 1.0,
@@ -26,6 +27,8 @@ class MxCurpRecognizer(PatternRecognizer):
             0.5,
         ),
     ]
+    QUICK_CHECK = (r"\d{6}", "cd67fba0cfbafce8")
+    """Every match holds the birth date YYMMDD: six digits in a row."""
     CONTEXT = ["curp", "clave única", "registro de población", "población"]
 
     def __init__(self, supported_language: str = "es", name: str | None = None) -> None:

@@ -10,12 +10,13 @@ from presidio_analyzer import EntityRecognizer, Pattern, PatternRecognizer, Reco
 
 from scsf.privacy.base import RFC
 from scsf.privacy.checkdigits import compact, rfc_check_digit_ok, rfc_shape_ok
+from scsf.privacy.recognizers.prefilter import PatternPrefilter
 
 GENERIC_RFCS = frozenset({"XAXX010101000", "XEXX010101000"})
 """SAT's generic RFCs (público en general, extranjeros): identify nobody."""
 
 
-class MxRfcRecognizer(PatternRecognizer):
+class MxRfcRecognizer(PatternPrefilter, PatternRecognizer):
     """Letters (4 person, 3 company incl. & and Ñ), date YYMMDD, 3-character homoclave; optional separators."""
 
     COUNTRY_CODE = "mx"
@@ -28,6 +29,8 @@ class MxRfcRecognizer(PatternRecognizer):
             0.5,
         ),
     ]
+    QUICK_CHECK = (r"\d{6}", "1626f996c8fd9b72")
+    """Every match holds the date YYMMDD: six digits in a row."""
     CONTEXT = ["rfc", "registro federal", "contribuyente", "factura", "facturación", "fiscal", "sat", "tax"]
 
     def __init__(self, supported_language: str = "es", name: str | None = None) -> None:
