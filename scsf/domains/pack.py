@@ -12,6 +12,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from scsf.errors import DomainError
 from scsf.validation import describe_first_error
 
+# Flow variations of whitepaper section 4.4 that insert stages; `happy_path` keeps the seed's flow as it is.
+FlowVariation = Literal["objecion_temprana", "abandono_recuperacion", "escalacion_humano"]
+
 IDENTIFIER = re.compile(r"^[a-z][a-z0-9_]*$")
 NAMESPACE = re.compile(r"^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$")
 
@@ -40,12 +43,19 @@ class RoleSpec(Term):
     lado: Literal["asistente", "usuario"]
 
 
+class StageSpec(Term):
+    """A stage of the conversation flow; `lado` says which side speaks it (`ambos`: either)."""
+
+    lado: Literal["asistente", "usuario", "ambos"] = "ambos"
+
+
 class ToolSpec(PackBase):
-    """A tool the assistant side may call, with its JSON-schema signature."""
+    """A tool the assistant side may call, with its JSON-schema signature and the stages where it is called."""
 
     nombre: str
     descripcion: str
     parametros: dict[str, Any] = Field(description="JSON Schema (type object) of the arguments")
+    etapas: list[str] = Field(default_factory=list, description="stages where the assistant calls it")
 
     @field_validator("parametros")
     @classmethod
@@ -76,12 +86,15 @@ class DomainPack(PackBase):
     idioma: str = "es-MX"
     tipos_interaccion: list[Term] = Field(min_length=1)
     roles: list[RoleSpec] = Field(min_length=2)
-    etapas: list[Term] = Field(min_length=2)
+    etapas: list[StageSpec] = Field(min_length=2)
     entidades_tipicas: list[str] = Field(min_length=1)
     restricciones_tipicas: list[str] = Field(min_length=1)
     tonos: list[str] = Field(min_length=1)
     herramientas: list[ToolSpec] = Field(default_factory=list)
     personas: list[Persona] = Field(min_length=1)
+    variaciones_flujo: dict[FlowVariation, list[str]] = Field(
+        default_factory=dict, description="stages each flow variation inserts into a seed's flow"
+    )
 
     @field_validator("namespace")
     @classmethod
@@ -99,6 +112,13 @@ class DomainPack(PackBase):
         names = [tool.nombre for tool in self.herramientas]
         if len(names) != len(set(names)):
             raise ValueError("herramientas has duplicate names")
+        stages = self.stage_ids()
+        for tool in self.herramientas:
+            if unknown := set(tool.etapas) - stages:
+                raise ValueError(f"herramientas {tool.nombre}: unknown etapas {sorted(unknown)}")
+        for variation, inserted in self.variaciones_flujo.items():
+            if not inserted or (unknown := set(inserted) - stages):
+                raise ValueError(f"variaciones_flujo.{variation}: needs known etapas, got {inserted}")
         for side in ("asistente", "usuario"):
             if not any(role.lado == side for role in self.roles):
                 raise ValueError(f"roles needs at least one role with lado = '{side}'")
@@ -112,6 +132,9 @@ class DomainPack(PackBase):
 
     def stage_ids(self) -> set[str]:
         return {stage.id for stage in self.etapas}
+
+    def stage(self, stage_id: str) -> StageSpec | None:
+        return next((stage for stage in self.etapas if stage.id == stage_id), None)
 
     @classmethod
     def from_file(cls, path: Path) -> DomainPack:
