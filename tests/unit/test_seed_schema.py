@@ -19,9 +19,9 @@ from scsf.seeds.schema import DEFAULT_THRESHOLDS, Seed
 
 WHERE = "seed.json:1"
 AUTOMOTIVE_STAGES = (
-    "agenda_cita, calculo_financiamiento, cierre, comparativa_opciones, consulta_inventario, diagnostico, "
+    "abandono, agenda_cita, calculo_financiamiento, cierre, comparativa_opciones, consulta_inventario, diagnostico, "
     "escalacion_humano, identificacion_necesidad, manejo_objecion, negociacion, objecion, propuesta, "
-    "reconocimiento_queja, requisitos_documentacion, revision_cobertura, saludo, seguimiento, valuacion_auto_a_cuenta"
+    "reconocimiento_queja, recuperacion, requisitos_documentacion, revision_cobertura, saludo, seguimiento, valuacion_auto_a_cuenta"
 )
 
 
