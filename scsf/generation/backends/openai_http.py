@@ -7,10 +7,7 @@ unless the operator opts in with `allow_remote` (the appliance is air-gapped by 
 from __future__ import annotations
 
 import ipaddress
-import itertools
-import random
 import re
-import threading
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -22,9 +19,9 @@ from pydantic import Field
 
 from scsf.errors import ConfigError, GenerationError
 from scsf.generation.backends.base import Backend, Completion, GenRequest
+from scsf.generation.backends.retry import HttpOptions, Reply, RetryingPoster, one_line
 
 _SCHEMA_NAME = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
-_MESSAGE_LIMIT = 300
 
 
 class OpenAIHttpBackend(Backend):
@@ -36,16 +33,11 @@ class OpenAIHttpBackend(Backend):
     name = "openai"
     supports_json_schema = True
 
-    class Options(Backend.Options):
+    class Options(Backend.Options, HttpOptions):
         endpoints: list[str] = Field(min_length=1)
         model: str = Field(min_length=1)
         api_key: str | None = Field(default=None, repr=False)
-        timeout_s: float = Field(default=120, gt=0)
-        max_retries: int = Field(default=4, ge=0, le=100)
-        backoff_s: float = Field(default=0.5, ge=0)
-        max_backoff_s: float = Field(default=8.0, ge=0)
         structured_output: Literal["json_schema", "json_object", "none"] = "json_schema"
-        max_concurrency: int = Field(default=64, ge=1, le=4096)
         allow_remote: bool = False
 
     def __init__(
@@ -64,27 +56,8 @@ class OpenAIHttpBackend(Backend):
         self.endpoints = [_check_endpoint(url, allow_remote=options.allow_remote) for url in options.endpoints]
         # "none": the server cannot constrain output, so callers should not rely on it.
         self.supports_json_schema = options.structured_output != "none"
-        self._sleep = sleep
-        self._slots = threading.BoundedSemaphore(options.max_concurrency)
-        self._turn = itertools.count()
-        self._turn_lock = threading.Lock()
         headers = {"Authorization": f"Bearer {options.api_key}"} if options.api_key else {}
-        timeout = httpx.Timeout(options.timeout_s, connect=min(options.timeout_s, 10.0))
-        limits = httpx.Limits(
-            max_connections=options.max_concurrency, max_keepalive_connections=options.max_concurrency
-        )
-        self._clients = [
-            httpx.Client(
-                base_url=url,
-                headers=headers,
-                timeout=timeout,
-                limits=limits,
-                transport=transport,
-                trust_env=False,  # no proxy or netrc from the environment: traffic goes only where configured
-                follow_redirects=False,
-            )
-            for url in self.endpoints
-        ]
+        self._poster = RetryingPoster(self.endpoints, options, headers=headers, transport=transport, sleep=sleep)
 
     @property
     def model_info(self) -> dict[str, Any]:
@@ -121,41 +94,7 @@ class OpenAIHttpBackend(Backend):
             GenerationError: a 4xx other than 429 (at once, with the server's message), a malformed reply,
                 or every one of `1 + max_retries` attempts failed.
         """
-        body = self.request_body(request)
-        attempts = self.options.max_retries + 1
-        with self._turn_lock:
-            first = next(self._turn)
-        with self._slots:
-            started = time.perf_counter()
-            tried: list[str] = []
-            last_error = ""
-            for attempt in range(attempts):
-                index = (first + attempt) % len(self._clients)
-                endpoint = self.endpoints[index]
-                if endpoint not in tried:
-                    tried.append(endpoint)
-                retry_after: float | None = None
-                try:
-                    response = self._clients[index].post("/chat/completions", json=body)
-                except httpx.TimeoutException:
-                    last_error = f"{endpoint}: no answer within {self.options.timeout_s:g}s"
-                except httpx.TransportError as exc:
-                    last_error = f"{endpoint}: {type(exc).__name__}: {_one_line(str(exc)) or 'connection failed'}"
-                else:
-                    status = response.status_code
-                    if status == 200:
-                        return _completion(response, endpoint, attempt + 1, time.perf_counter() - started)
-                    message = _server_message(response)
-                    if status != 429 and status < 500:
-                        raise GenerationError(f"{endpoint} refused the request: HTTP {status}: {message}")
-                    last_error = f"{endpoint}: HTTP {status}: {message}"
-                    retry_after = _retry_after(response)
-                if attempt + 1 < attempts:
-                    self._sleep(self._backoff(attempt, retry_after))
-        raise GenerationError(
-            f"no completion after {attempts} attempt{'s' if attempts > 1 else ''} "
-            f"on {', '.join(tried)}; last error: {last_error}"
-        )
+        return _completion(self._poster.post("/chat/completions", self.request_body(request)))
 
     def complete_many(
         self, requests: Sequence[GenRequest], concurrency: int | None = None
@@ -180,16 +119,7 @@ class OpenAIHttpBackend(Backend):
             return list(pool.map(one, requests))
 
     def close(self) -> None:
-        for client in self._clients:
-            client.close()
-
-    def _backoff(self, attempt: int, retry_after: float | None) -> float:
-        """Exponential backoff with equal jitter, capped; a server's Retry-After is honoured up to the cap."""
-        delay = min(self.options.max_backoff_s, self.options.backoff_s * 2**attempt)
-        delay = delay / 2 + random.uniform(0, delay / 2)
-        if retry_after is not None:
-            delay = max(delay, min(retry_after, self.options.max_backoff_s))
-        return delay
+        self._poster.close()
 
 
 def is_loopback_host(host: str) -> bool:
@@ -222,39 +152,8 @@ def _check_endpoint(url: str, *, allow_remote: bool) -> str:
     return url.strip().rstrip("/")
 
 
-def _one_line(text: str) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= _MESSAGE_LIMIT else text[: _MESSAGE_LIMIT - 3] + "..."
-
-
-def _server_message(response: httpx.Response) -> str:
-    """The error message of an OpenAI-style (`error.message`) or FastAPI-style (`detail`) reply, else its text."""
-    try:
-        payload = response.json()
-    except ValueError:
-        return _one_line(response.text) or response.reason_phrase
-    if isinstance(payload, dict):
-        error = payload.get("error")
-        if isinstance(error, dict) and error.get("message"):
-            return _one_line(str(error["message"]))
-        if isinstance(error, str) and error:
-            return _one_line(error)
-        for key in ("detail", "message"):
-            if payload.get(key):
-                detail = payload[key]
-                return _one_line(detail if isinstance(detail, str) else str(detail))
-    return _one_line(response.text)
-
-
-def _retry_after(response: httpx.Response) -> float | None:
-    try:
-        value = float(response.headers.get("retry-after", ""))
-    except ValueError:
-        return None
-    return value if value >= 0 else None
-
-
-def _completion(response: httpx.Response, endpoint: str, attempts: int, seconds: float) -> Completion:
+def _completion(reply: Reply) -> Completion:
+    response = reply.response
     try:
         payload = response.json()
         choice = payload["choices"][0]
@@ -265,10 +164,10 @@ def _completion(response: httpx.Response, endpoint: str, attempts: int, seconds:
             prompt_tokens=int(usage.get("prompt_tokens") or 0),
             completion_tokens=int(usage.get("completion_tokens") or 0),
             finish_reason=choice.get("finish_reason") or "stop",
-            seconds=seconds,
-            extra={"endpoint": endpoint, "attempts": attempts},
+            seconds=reply.seconds,
+            extra={"endpoint": reply.endpoint, "attempts": reply.attempts},
         )
     except (ValueError, KeyError, IndexError, TypeError, AttributeError) as exc:
         raise GenerationError(
-            f"{endpoint}: malformed chat completion reply ({type(exc).__name__}): {_one_line(response.text)}"
+            f"{reply.endpoint}: malformed chat completion reply ({type(exc).__name__}): {one_line(response.text)}"
         ) from exc
