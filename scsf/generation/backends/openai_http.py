@@ -27,7 +27,7 @@ _SCHEMA_NAME = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 class OpenAIHttpBackend(Backend):
     """Chat completions over HTTP with retries, round-robin endpoints and a bound on requests in flight.
 
-    Thread-safe: one pooled `httpx.Client` per endpoint, a semaphore of `max_concurrency` slots.
+    Thread-safe: requests go through a RetryingPoster (pooled connections, `max_concurrency` slots).
     """
 
     name = "openai"

@@ -5,6 +5,7 @@ round-robin endpoints, and retries with backoff on connection errors, timeouts, 
 from __future__ import annotations
 
 import itertools
+import queue
 import random
 import threading
 import time
@@ -18,6 +19,9 @@ from pydantic import BaseModel, Field
 from scsf.errors import GenerationError
 
 MESSAGE_LIMIT = 300
+# Connections per httpx pool. httpcore's pool does bookkeeping proportional to connections x waiting requests on
+# every request; with 256 connections in one pool the client spent ~18 ms of CPU per request (vs ~2 ms at 32).
+POOL_SHARD = 32
 
 
 class HttpOptions(BaseModel):
@@ -50,7 +54,8 @@ class Reply:
 
 
 class RetryingPoster:
-    """Thread-safe: one pooled `httpx.Client` per endpoint, a semaphore of `max_concurrency` slots."""
+    """Thread-safe: `max_concurrency` slots; slot k of an endpoint uses connection pool k // POOL_SHARD, which has
+    exactly as many connections as slots, so no request ever waits inside a pool."""
 
     def __init__(
         self,
@@ -65,23 +70,28 @@ class RetryingPoster:
         self.endpoints = list(endpoints)
         self.options = options
         self._sleep = sleep
-        self._slots = threading.BoundedSemaphore(options.max_concurrency)
+        self._free_slots: queue.LifoQueue[int] = queue.LifoQueue()  # LIFO: light load reuses few connections
+        for slot in reversed(range(options.max_concurrency)):
+            self._free_slots.put(slot)
         self._turn = itertools.count()
         self._turn_lock = threading.Lock()
         timeout = httpx.Timeout(options.timeout_s, connect=min(options.timeout_s, 10.0))
-        limits = httpx.Limits(
-            max_connections=options.max_concurrency, max_keepalive_connections=options.max_concurrency
-        )
+        per_pool = min(POOL_SHARD, options.max_concurrency)
+        limits = httpx.Limits(max_connections=per_pool, max_keepalive_connections=per_pool)
+        pools = -(-options.max_concurrency // POOL_SHARD)
         self._clients = [
-            httpx.Client(
-                base_url=url,
-                headers=dict(headers),
-                timeout=timeout,
-                limits=limits,
-                transport=transport,
-                trust_env=False,  # no proxy or netrc from the environment: traffic goes only where configured
-                follow_redirects=False,
-            )
+            [
+                httpx.Client(
+                    base_url=url,
+                    headers=dict(headers),
+                    timeout=timeout,
+                    limits=limits,
+                    transport=transport,
+                    trust_env=False,  # no proxy or netrc from the environment: traffic goes only where configured
+                    follow_redirects=False,
+                )
+                for _ in range(pools)
+            ]
             for url in self.endpoints
         ]
 
@@ -95,7 +105,8 @@ class RetryingPoster:
         attempts = self.options.max_retries + 1
         with self._turn_lock:
             first = next(self._turn)
-        with self._slots:
+        slot = self._free_slots.get()
+        try:
             started = time.perf_counter()
             tried: list[str] = []
             last_error = ""
@@ -106,7 +117,7 @@ class RetryingPoster:
                     tried.append(endpoint)
                 retry_after: float | None = None
                 try:
-                    response = self._clients[index].post(path, json=body)
+                    response = self._clients[index][slot // POOL_SHARD].post(path, json=body)
                 except httpx.TimeoutException:
                     last_error = f"{endpoint}: no answer within {self.options.timeout_s:g}s"
                 except httpx.TransportError as exc:
@@ -122,14 +133,17 @@ class RetryingPoster:
                     retry_after = _retry_after(response)
                 if attempt + 1 < attempts:
                     self._sleep(self.options.backoff(attempt, retry_after))
+        finally:
+            self._free_slots.put(slot)
         raise GenerationError(
             f"no completion after {attempts} attempt{'s' if attempts > 1 else ''} "
             f"on {', '.join(tried)}; last error: {last_error}"
         )
 
     def close(self) -> None:
-        for client in self._clients:
-            client.close()
+        for pools in self._clients:
+            for client in pools:
+                client.close()
 
 
 def one_line(text: str) -> str:
