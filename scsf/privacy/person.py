@@ -7,9 +7,15 @@ if what is left is capitalised, made of letters, not only verbs/adverbs/function
 capitalised word opening a sentence that the lemmatizer knows as a common word ("Conexión", "Salgo") is dropped.
 Cue patterns find names the NER misses: naming phrases (strong: the name may be lower case), greetings and thanks,
 kinship and role nouns ("mi esposa X", "el asesor X"), honorifics, and a proper noun opening a sentence as a vocative
-("Citlali, ...") or as an NER-backed subject. Overlapping candidates merge into one span with the best score.
+("Citlali, ...") or as an NER-backed subject. The name lexicon (`scsf.privacy.person_names`) adds: a given name that
+is no common word, wherever it stands and in any case ("me dijo lalo", "a Raúl"), with the name words after it
+("maria lopez"); a lower-case given name after a weak cue ("habla juan", "gracias lupita"); a given name that is also a
+word ("Pilar", "Rosa") only after a cue, as a vocative or as a sentence or clause subject ("Pilar me dijo"), and in
+English also when capitalised inside a sentence ("ask for Hope"). A candidate right after "calle", "Av.", "Santa",
+a car brand, before "Street", or ending an allow-listed place ("Los Angeles") names a place, not a person.
+Overlapping candidates merge into one span with the best score.
 
-Scores: strong cue 0.9, weak cue / honorific 0.85, NER 0.7 (es) / 0.85 (en), sentence subject 0.6.
+Scores: strong cue 0.9, weak cue / honorific 0.85, lexicon 0.8, NER 0.7 (es) / 0.85 (en), NER-backed subject 0.6.
 
 Every candidate starts at a token that its source checks by spelling first (capitalised, word-like, not on the
 allow-list...) and by tag or entity only after that. `needs_ner` and `needs_tags` apply the spelling checks alone:
@@ -27,7 +33,15 @@ from spacy.tokens import Doc, Token
 
 from scsf.privacy.artifacts import MissingAnnotations
 from scsf.privacy.base import PERSON
-from scsf.privacy.lexicon import HONORIFICS, NOT_A_NAME, fold
+from scsf.privacy.lexicon import CAR_BRANDS_AND_MODELS, HONORIFICS, NOT_A_NAME, fold
+from scsf.privacy.person_names import (
+    PLACE_AFTER,
+    PLACE_BEFORE,
+    is_clear_given_name,
+    is_given_name,
+    is_name_word,
+    is_word_name,
+)
 
 NER_LABELS = {"es": frozenset({"PER"}), "en": frozenset({"PERSON"})}
 SUBJECT_LABELS = frozenset({"PER", "PERSON", "MISC"})
@@ -54,15 +68,25 @@ WEAK_CUES = {
         ("hable", "con"), ("hablar", "con"), ("hablo", "con"), ("comunicar", "con"), ("comunica", "con"),
         ("comunique", "con"), ("platique", "con"), ("pregunte", "por"), ("preguntar", "por"), ("pregunta", "por"),
         ("dile", "a"), ("digale", "a"), ("avisale", "a"), ("le", "dije", "a"), ("le", "pregunte", "a"),
+        ("le", "saluda"), ("te", "saluda"), ("les", "saluda"), ("le", "escribe"), ("te", "escribe"),
+        ("les", "escribe"), ("aqui",), ("me", "atendio"), ("lo", "atendio"), ("la", "atendio"), ("me", "recomendo"),
+        ("busco", "a"), ("buscar", "a"), ("busca", "a"), ("cordialmente",), ("firma",), ("contacto",), ("titular",),
+        ("responsable",), ("prospecto",), ("asignado", "a"), ("asignada", "a"),
     ),
     "en": (
         ("i", "'m"), ("i", "am"), ("attn",), ("attention",), ("this", "is"), ("it", "'s"), ("hi",), ("hello",),
         ("hey",), ("thanks",), ("thank", "you"), ("sure",), ("ok",), ("okay",), ("great",), ("dear",), ("regards",),
         ("sincerely",), ("cheers",), ("morning",), ("afternoon",), ("evening",), ("speak", "with"),
         ("spoke", "with"), ("speak", "to"), ("spoke", "to"), ("talk", "to"), ("talked", "to"), ("ask", "for"),
-        ("asked", "for"), ("tell",), ("told",), ("ask",), ("asked",), ("named",), ("called",),
+        ("asked", "for"), ("tell",), ("told",), ("ask",), ("asked",), ("named",), ("called",), ("is", "this"),
+        ("speaking", "with"), ("speaking", "to"), ("on", "behalf", "of"), ("cc",), ("per",), ("contact",),
+        ("assigned", "to"),
     ),
 }  # fmt: skip
+# Weak cues that acknowledge rather than address someone: a lower-case word after them that is also a common word
+# ("ok, rosa mexicano", "claro, luz verde") is not taken as a name.
+ACK_CUES = frozenset({("ok",), ("okay",), ("perfecto",), ("listo",), ("claro",), ("excelente",), ("si",), ("sure",),
+                      ("great",)})  # fmt: skip
 ROLE_CUES = {
     "es": frozenset("""asesor asesora vendedor vendedora gerente ejecutivo ejecutiva agente cliente clienta esposa
         esposo hijo hija hermano hermana mama papa jefe jefa amigo amiga suegro suegra primo prima tio tia novio novia
@@ -101,12 +125,15 @@ def _spanish_verb_bases(word: str) -> list[str]:
     return bases
 
 
+# A lexicon given name right after one of these opens a clause as it would a sentence ("dice que Pilar ya firmó").
+CLAUSE_OPENERS = frozenset({"que", "y", "pero", "porque", "cuando", "pues", "and", "but", "because", "when", "so"})
 _CUE_SKIP = frozenset({",", ":", "-", "–", "—", "!", "¡", "."})
 _SENTENCE_END = frozenset({".", "!", "?", "¿", "¡", "\n", ":", ";", "…"})
 
 CUE_SCORE = 0.9
 WEAK_CUE_SCORE = 0.85
 HONORIFIC_SCORE = 0.85
+LEXICON_SCORE = 0.8
 SUBJECT_SCORE = 0.6
 NER_SCORE = {"es": 0.7, "en": 0.85}
 MAX_NAME_TOKENS = 5
@@ -123,6 +150,12 @@ class _Spelling:
     name_start: bool  # `_take_name(lowercase_ok=False)` can take it as a first word, given fitting tags
     lower_name_start: bool  # the same with lowercase_ok=True (after a strong cue)
     common: bool  # `_common_word`
+    given: bool  # a lexicon given name that can open a name (`scsf.privacy.person_names`)
+    clear_given: bool  # ... and no common word: a name wherever it stands (`_from_lexicon`)
+    word_name: bool  # a lexicon given name that is also a common word ("Grace", "Rosa"), not a place
+    name_word: bool  # a clear given name or a surname: may continue a name in lower case, whatever its tag
+    place_before: bool  # "calle", "Santa", "Kia": a name right after it names a place or a car
+    place_after: bool  # "Street", "Hospital": a name right before it names a place
 
 
 @dataclass
@@ -176,8 +209,10 @@ class PersonRecognizer(LocalRecognizer):
             if self.needs_tags(doc, nlp_artifacts.nlp_engine):
                 raise MissingAnnotations("PERSON needs POS tags on this text")
             return []  # no candidate can start anywhere: the tags would not change that
-        candidates = [*self._from_ner(doc, lang), *self._from_cues(doc, lang), *self._from_honorifics(doc)]
-        return [self._result(doc, c) for c in self._merge(candidates)]
+        candidates = [*self._from_ner(doc, lang), *self._from_cues(doc, lang), *self._from_honorifics(doc),
+                      *self._from_lexicon(doc)]  # fmt: skip
+        kept = [c for c in candidates if not self._in_place_name(doc, c)]
+        return [self._result(doc, c) for c in self._merge(kept)]
 
     # -- which pipeline stages can change the result ---------------------------------------------------------------
 
@@ -200,6 +235,9 @@ class PersonRecognizer(LocalRecognizer):
         self._load_known_words(nlp_engine)
         lang = self.supported_language
         spellings = self._spellings(doc)
+        english = lang == "en"
+        if any(s.clear_given or (english and s.word_name and s.name_start) for s in spellings):  # `_from_lexicon`
+            return True
         subjects = set()
         for ent in doc.ents:
             if ent.label_ in NER_LABELS[lang] and fold(ent.text) not in NOT_A_NAME:
@@ -224,7 +262,7 @@ class PersonRecognizer(LocalRecognizer):
             # `_take_name` with tags stops at or before the untagged end, and where it stops earlier the token is
             # word-like: only a "," or "(" at the untagged end can make a vocative
             end = self._take_name(doc, i, lowercase_ok=False, tagged=False)
-            if (end < len(doc) and doc[end].text in {",", "("}) or i in subjects:
+            if (end < len(doc) and doc[end].text in {",", "("}) or i in subjects or spellings[i].given:
                 return True
         return False
 
@@ -235,16 +273,19 @@ class PersonRecognizer(LocalRecognizer):
             start += 1
         if start >= len(spellings):
             return False
-        return spellings[start].lower_name_start if strong else spellings[start].name_start
+        spelling = spellings[start]
+        return spelling.given or (spelling.lower_name_start if strong else spelling.name_start)
 
     def _opening_starts(self, spellings: list[_Spelling]) -> Iterator[int]:
-        """Sentence-initial tokens where `_opening_name` could start a name (all but the PROPN check)."""
+        """Sentence-initial tokens (or lexicon given names opening a clause) where `_opening_name` could start a
+        name (all but the PROPN check)."""
         check_common = self.supported_language == "es"
         for i in range(len(spellings) - 1):
             previous = spellings[i - 1] if i else None
-            if previous is not None and not (previous.text in _SENTENCE_END or previous.space):
+            opens_sentence = previous is None or previous.text in _SENTENCE_END or previous.space
+            if not opens_sentence and not (previous.folded in CLAUSE_OPENERS and spellings[i].given):
                 continue
-            if spellings[i].name_start and not (check_common and spellings[i].common):
+            if spellings[i].name_start and not (check_common and spellings[i].common and not spellings[i].given):
                 yield i
 
     def _spellings(self, doc: Doc) -> list[_Spelling]:
@@ -271,6 +312,7 @@ class PersonRecognizer(LocalRecognizer):
         # the first-token checks of `_take_name`, tags aside
         opens = _is_wordlike(token) and not _not_a_name(token) and folded not in NAME_PARTICLES
         capitalised = _is_capitalised(token)
+        bare = folded.rstrip(".")
         return _Spelling(
             text=token.text,
             folded=folded,
@@ -279,6 +321,12 @@ class PersonRecognizer(LocalRecognizer):
             name_start=opens and capitalised,
             lower_name_start=opens and (capitalised or not token.is_stop),
             common=self._common_word(token),
+            given=opens and is_given_name(folded),
+            clear_given=opens and is_clear_given_name(folded),
+            word_name=opens and is_word_name(folded),
+            name_word=opens and is_name_word(folded),
+            place_before=bare in PLACE_BEFORE or (capitalised and bare in CAR_BRANDS_AND_MODELS),
+            place_after=bare in PLACE_AFTER,
         )
 
     # -- NER -----------------------------------------------------------------------------------------------------
@@ -342,7 +390,7 @@ class PersonRecognizer(LocalRecognizer):
         for i, word in enumerate(folded[:-1]):
             for cue, strong in by_first.get(word, ()):
                 if tuple(folded[i : i + len(cue)]) == cue and i + len(cue) < len(doc):
-                    found += self._after_cue(doc, i + len(cue), strong=strong)
+                    found += self._after_cue(doc, i + len(cue), strong=strong, ack=cue in ACK_CUES)
             if word in ROLE_CUES[lang]:
                 found += self._after_cue(doc, i + 1, strong=False)
         found += self._opening_name(doc)
@@ -350,11 +398,13 @@ class PersonRecognizer(LocalRecognizer):
 
     def _opening_name(self, doc: Doc) -> list[_Candidate]:
         """A proper noun opening a sentence, as a vocative ("Citlali, ¿me confirmas?", "Claudia (ventas)") or, when
-        the NER saw a person or misc entity there, as the subject ("Efraín ya pagó", "¿Norma sigue ahí?")."""
+        the NER saw a person or misc entity there or it is a lexicon given name, as the subject ("Efraín ya pagó",
+        "¿Norma sigue ahí?", "Pilar me dijo"); a lexicon given name may also open a clause ("dice que Pilar ya")."""
         found = []
-        # sentence-initial, a possible first name word, and in Spanish not a common word (the English index lists
-        # given names, john, james: trust the English tagger's PROPN)
-        for i in self._opening_starts(self._spellings(doc)):
+        # sentence-initial, a possible first name word, and in Spanish not a common word unless a lexicon given name
+        # (the English index lists given names, john, james: trust the English tagger's PROPN)
+        spellings = self._spellings(doc)
+        for i in self._opening_starts(spellings):
             token = doc[i]
             if token.pos_ != "PROPN":
                 continue
@@ -365,28 +415,75 @@ class PersonRecognizer(LocalRecognizer):
                 found.append(_Candidate(i, end, WEAK_CUE_SCORE, "vocative"))
             elif token.ent_type_ in SUBJECT_LABELS and doc[end].pos_ in {"VERB", "AUX", "ADV", "CCONJ"}:
                 found.append(_Candidate(i, end, SUBJECT_SCORE, "subject"))
+            elif spellings[i].given and doc[end].pos_ in {"VERB", "AUX", "ADV", "PRON"}:
+                found.append(_Candidate(i, end, LEXICON_SCORE, "subject"))
         return found
 
-    def _after_cue(self, doc: Doc, start: int, *, strong: bool) -> list[_Candidate]:
+    def _after_cue(self, doc: Doc, start: int, *, strong: bool, ack: bool = False) -> list[_Candidate]:
+        """The name a cue introduces. After a weak cue a lower-case name must open with a lexicon given name, and
+        after an acknowledging one (`ACK_CUES`) with one that is no common word ("ok, rosa mexicano")."""
         cue_end = start
         while start < len(doc) and doc[start].text in _CUE_SKIP:
             start += 1
-        end = self._take_name(doc, start, lowercase_ok=strong)
+        end = self._take_name(doc, start, lowercase_ok=strong, names_lower=True)
         if end == start or self._allow_listed_phrase(doc, start, end):
             return []
-        first = doc[start]
+        first, spellings = doc[start], self._spellings(doc)
+        if not strong and not _is_capitalised(first) and not (spellings[start].clear_given or
+                                                               (spellings[start].given and not ack)):  # fmt: skip
+            return []
         found = [_Candidate(start, end, CUE_SCORE if strong else WEAK_CUE_SCORE, "cue")]
-        if end + 1 < len(doc) and fold(doc[end].text) in {"y", "e", "and", "&"} and _is_capitalised(doc[end + 1]):
+        if end + 1 < len(doc) and fold(doc[end].text) in {"y", "e", "and", "&"} and (
+            _is_capitalised(doc[end + 1]) or spellings[end + 1].given
+        ):
             # "somos Miguel y Rocío": a second name joined to the first
-            second = self._take_name(doc, end + 1, lowercase_ok=False)
+            second = self._take_name(doc, end + 1, lowercase_ok=False, names_lower=True)
             if second > end + 1 and not self._allow_listed_phrase(doc, end + 1, second):
                 found.append(_Candidate(end + 1, second, found[0].score, "cue"))
-        if not strong:
+        if not strong and not spellings[start].given:  # a lexicon given name passes whatever its tag
             if first.pos_ not in {"PROPN", "NOUN", "ADV", "X", "ADJ", "VERB"} or (first.is_upper and len(first) <= 3):
                 return []  # "from IP ...", "con BBVA": acronyms after a weak cue are not names
             if first.pos_ in {"ADJ", "VERB"} and (start > cue_end or self._common_word(first)):
                 return []  # "Perfecto, Quedo atento": a capitalised word opening a new clause
         return found
+
+    def _from_lexicon(self, doc: Doc) -> list[_Candidate]:
+        """A lexicon given name that is no common word, capitalised or not, wherever it stands ("ya le deposité a
+        Raúl", "me dijo lalo"), with the name words after it ("maria lopez"); in English also one that is a common
+        word, capitalised inside a sentence and tagged PROPN ("ask for Hope", not "Hope Street" or "I will")."""
+        found = []
+        english = self.supported_language == "en"
+        for i, spelling in enumerate(self._spellings(doc)):
+            if spelling.clear_given or (
+                english and spelling.word_name and spelling.name_start and doc[i].pos_ == "PROPN"
+                and not self._sentence_initial(doc, i)
+            ):  # fmt: skip
+                end = self._take_name(doc, i, lowercase_ok=False, names_lower=True)
+                if end > i and not self._allow_listed_phrase(doc, i, end):
+                    found.append(_Candidate(i, end, LEXICON_SCORE, "lexicon"))
+        return found
+
+    def _in_place_name(self, doc: Doc, cand: _Candidate) -> bool:
+        """"Av. Benito Juárez", "Santa Catarina", "Kia Carnival", "Plaza Galerías", "Hope Street", "Los Angeles": the
+        candidate follows, ends before or holds, or (with more words) opens with a word that makes it a street, place
+        or car model, or it ends an allow-listed place phrase."""
+        spellings = self._spellings(doc)
+        before = cand.start - 1
+        if before > 0 and spellings[before].text == ".":  # "Av ." tokenised apart
+            before -= 1
+        after = range(cand.start + 1, min(cand.end + 1, len(doc)))
+        return (
+            (before >= 0 and spellings[before].place_before)
+            or (cand.end - cand.start > 1 and spellings[cand.start].place_before)
+            or any(spellings[k].place_after for k in after)
+            or self._ends_allow_listed_phrase(spellings, cand.start)
+        )
+
+    @staticmethod
+    def _ends_allow_listed_phrase(spellings: list[_Spelling], start: int) -> bool:
+        """"Los Angeles", "Santa Fe": the word at `start` ends an allow-listed phrase opened by one or two words."""
+        words = [s.folded for s in spellings[max(0, start - 2) : start + 1]]
+        return any(" ".join(words[k:]) in NOT_A_NAME for k in range(len(words) - 1))
 
     def _common_verb(self, token: Token) -> bool:
         """"Tell" in "Tell Emma": a verb, adverb or interjection that is a known word is not part of a name."""
@@ -450,28 +547,36 @@ class PersonRecognizer(LocalRecognizer):
                 found.append(_Candidate(start, end, HONORIFIC_SCORE, "honorific"))
         return found
 
-    @staticmethod
-    def _take_name(doc: Doc, start: int, *, lowercase_ok: bool, tagged: bool = True) -> int:
-        """End (exclusive) of the name starting at token `start`, or `start` if there is none. `tagged=False` skips
-        the tag checks: the end is then the farthest the tagged call could reach."""
+    def _take_name(
+        self, doc: Doc, start: int, *, lowercase_ok: bool, names_lower: bool = False, tagged: bool = True
+    ) -> int:
+        """End (exclusive) of the name starting at token `start`, or `start` if there is none. `lowercase_ok` takes
+        any lower-case content word (after a strong cue); `names_lower` only lower-case lexicon name words, which
+        pass whatever their tag. `tagged=False` skips the tag checks: the end is then the farthest the tagged call
+        could reach."""
+        spellings = self._spellings(doc)
+        lower_names = lowercase_ok or names_lower
         end = start
         while end < len(doc) and end - start < MAX_NAME_TOKENS:
             token = doc[end]
             word = fold(token.text)
             if end > start and word in NAME_PARTICLES:
-                # "María de la Luz": particles only inside a name, followed by a capitalised word
+                # "María de la Luz": particles only inside a name, followed by a capitalised (or lexicon) word
                 nxt = end
                 while nxt < len(doc) and fold(doc[nxt].text) in NAME_PARTICLES:
                     nxt += 1
-                if nxt < len(doc) and nxt - end <= 2 and _is_capitalised(doc[nxt]) and not _not_a_name(doc[nxt]):
+                if nxt < len(doc) and nxt - end <= 2 and not _not_a_name(doc[nxt]) and (
+                    _is_capitalised(doc[nxt]) or (lower_names and spellings[nxt].name_word)
+                ):
                     end = nxt
                     continue
                 break
             if not _is_wordlike(token) or _not_a_name(token) or word in NAME_PARTICLES:
                 break
-            if tagged and token.pos_ in CLOSED_POS:
+            known = spellings[end].name_word or (end == start and spellings[end].given)
+            if tagged and not known and token.pos_ in CLOSED_POS:
                 break
-            if not _is_capitalised(token) and (
+            if not _is_capitalised(token) and not (known and lower_names) and (
                 not lowercase_ok or token.is_stop or (tagged and token.pos_ in {"VERB", "ADV"})
             ):
                 break
