@@ -19,9 +19,12 @@ MODEL_INFO = {"backend": "scripted", "name": "scripted-test-model", "sha256": "0
 
 
 def valid_conversation(request: GenRequest) -> str:
-    """A conversation that satisfies `request.json_schema`: one short turn per role the schema fixes."""
+    """An answer that satisfies `request.json_schema`: for a whole conversation one short turn per role the schema
+    fixes, for a single turn (turn by turn) one short text."""
     if request.json_schema is None:
         raise ValueError("ScriptedBackend's default answer needs a request with a json_schema")
+    if "turns" not in request.json_schema["properties"]:
+        return json.dumps({"text": f"Mensaje del turno {len(request.messages[-1]['content']) % 97}."}, ensure_ascii=False)
     items = request.json_schema["properties"]["turns"]["prefixItems"]
     roles = [item["properties"]["role"]["const"] for item in items]
     turns = [{"role": role, "text": f"Mensaje {number} de {role}."} for number, role in enumerate(roles, start=1)]

@@ -1,4 +1,5 @@
-"""ShareGPT JSONL: one conversation a line, `from` human/gpt by the role's side in the domain pack."""
+"""ShareGPT JSONL: one conversation a line, `from` human/gpt by the role's side in the domain pack; tool calls as
+`function_call`/`observation` turns and the tool signatures in `tools` (the LLaMA-Factory convention)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import orjson
 
 from scsf.fileio import atomic_output
 from scsf.hashing import file_sha256
-from scsf.seeds.conversation import Conversation
+from scsf.seeds.conversation import Conversation, Turn
 
 SIDE_TO_FROM = {"usuario": "human", "asistente": "gpt"}
 
@@ -25,13 +26,28 @@ class ExportResult:
 def sharegpt_record(conversation: Conversation) -> dict:
     """One ShareGPT record; the seed id and version travel with it for traceability."""
     sides = conversation.generation["sides"]
-    return {
+    record = {
         "id": conversation.conversation_id,
         "seed_id": conversation.seed_id,
         "seed_version": conversation.seed_version,
         "system": conversation.system_prompt,
-        "conversations": [{"from": SIDE_TO_FROM[sides[turn.role]], "value": turn.text} for turn in conversation.turns],
+        "conversations": [_sharegpt_turn(turn, sides) for turn in conversation.turns],
     }
+    if tool_specs := conversation.generation.get("tool_specs"):
+        record["tools"] = _json(tool_specs)
+    return record
+
+
+def _sharegpt_turn(turn: Turn, sides: dict[str, str]) -> dict[str, str]:
+    if turn.tool_call is not None:
+        return {"from": "function_call", "value": _json(turn.tool_call.model_dump(mode="json"))}
+    if turn.tool_result is not None:
+        return {"from": "observation", "value": _json(turn.tool_result)}
+    return {"from": SIDE_TO_FROM[sides[turn.role]], "value": turn.text}
+
+
+def _json(value: object) -> str:
+    return orjson.dumps(value).decode()
 
 
 def write_sharegpt(conversations: Iterable[Conversation], path: Path) -> ExportResult:

@@ -1,34 +1,20 @@
-"""Turns a conversation plan into a validated Conversation, keeping the raw output of every failed attempt."""
+"""Turns a conversation plan into a Conversation: runs the plan's strategy, applies code-side noise (typos), inserts
+the tool calls with their precomputed results, and records every generation parameter."""
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable
+import random
 from dataclasses import dataclass
 
 from scsf.errors import GenerationError
-from scsf.generation.backends.base import Backend, Completion, GenRequest
+from scsf.generation.backends.base import Backend
+from scsf.generation.noise import apply_typos
 from scsf.generation.plan import ConversationPlan
-from scsf.generation.prompts import (
-    MAX_TURN_CHARS,
-    PROMPT_VERSION,
-    conversation_schema,
-    generator_messages,
-    training_system_prompt,
-)
-from scsf.hashing import content_id
-from scsf.seeds.conversation import Conversation, Turn
+from scsf.generation.prompts import PROMPT_VERSION, humanize, training_system_prompt
+from scsf.generation.strategies import STRATEGIES, Draft, FailedAttemptHook, Sampling
+from scsf.seeds.conversation import TOOL_ROLE, Conversation, ToolCall, Turn
 
-# Called with (attempt number, raw output, reason) for every rejected attempt.
-FailedAttemptHook = Callable[[int, str, str], None]
-
-
-@dataclass(frozen=True)
-class Sampling:
-    temperature: float = 0.8
-    top_p: float = 0.95
-    max_attempts: int = 3
-    tokens_per_turn: int = 120
+__all__ = ["ConversationGenerator", "GenerationStats", "Sampling"]
 
 
 @dataclass(frozen=True)
@@ -40,7 +26,7 @@ class GenerationStats:
 
 
 class ConversationGenerator:
-    """Whole-conversation strategy: one JSON-schema-constrained call per attempt."""
+    """Generates one conversation per plan with the plan's strategy."""
 
     def __init__(self, backend: Backend, sampling: Sampling) -> None:
         self.backend = backend
@@ -49,84 +35,63 @@ class ConversationGenerator:
     def generate(
         self, plan: ConversationPlan, *, run_id: str, conversation_id: str, on_failed_attempt: FailedAttemptHook
     ) -> tuple[Conversation, GenerationStats]:
-        """Try up to `max_attempts` times; raises GenerationError when every attempt was rejected."""
-        messages = generator_messages(plan)
-        schema = conversation_schema(plan)
-        prompt_tokens = completion_tokens = 0
-        seconds = 0.0
-        for attempt in range(1, self.sampling.max_attempts + 1):
-            request = GenRequest(
-                messages=messages,
-                max_tokens=self.sampling.tokens_per_turn * len(plan.turns) + 64,
-                temperature=self.sampling.temperature,
-                top_p=self.sampling.top_p,
-                seed=plan.sampling_seed + attempt - 1,
-                json_schema=schema if self.backend.supports_json_schema else None,
-            )
-            completion = self.backend.complete(request)
-            prompt_tokens += completion.prompt_tokens
-            completion_tokens += completion.completion_tokens
-            seconds += completion.seconds
-            try:
-                turns = parse_turns(completion, plan)
-            except GenerationError as exc:
-                on_failed_attempt(attempt, completion.text, exc.msg)
-                continue
-            conversation = Conversation(
-                conversation_id=conversation_id,
-                run_id=run_id,
-                seed_id=plan.seed.seed_id,
-                seed_version=plan.seed_version,
-                variant=plan.variant,
-                index=plan.index,
-                turns=turns,
-                system_prompt=training_system_prompt(plan),
-                generation={
-                    "strategy": "whole_conversation",
-                    "prompt_version": PROMPT_VERSION,
-                    "prompt_hash": content_id(messages),
-                    "model": self.backend.model_info,
-                    "persona": plan.persona.id,
-                    "sides": {role: plan.pack.role(role).lado for role in plan.seed.roles},
-                    "stage_plan": [turn.stage for turn in plan.turns],
-                    "sampling": {
-                        "temperature": request.temperature,
-                        "top_p": request.top_p,
-                        "seed": request.seed,
-                        "max_tokens": request.max_tokens,
-                    },
-                    "attempt": attempt,
-                },
-            )
-            return conversation, GenerationStats(prompt_tokens, completion_tokens, seconds, attempt)
-        raise GenerationError(
-            f"conversation {conversation_id} (seed {plan.seed.seed_id}): all {self.sampling.max_attempts} attempts "
-            "were rejected; their raw outputs are stored in generation_attempts"
+        """Raises GenerationError when the strategy used up its attempts (raw outputs went to the hook)."""
+        try:
+            draft = STRATEGIES[plan.strategy](self.backend, self.sampling, plan, on_failed_attempt)
+        except GenerationError as exc:
+            raise GenerationError(f"conversation {conversation_id} (seed {plan.seed.seed_id}): {exc.msg}") from exc
+        texts, typos = _with_typos(plan, draft.texts)
+        conversation = Conversation(
+            conversation_id=conversation_id,
+            run_id=run_id,
+            seed_id=plan.seed.seed_id,
+            seed_version=plan.seed_version,
+            variant=plan.variant,
+            index=plan.index,
+            turns=_turns_with_tools(plan, texts),
+            system_prompt=training_system_prompt(plan),
+            generation=self._parameters(plan, draft, typos),
         )
+        stats = GenerationStats(draft.prompt_tokens, draft.completion_tokens, draft.seconds, draft.calls)
+        return conversation, stats
+
+    def _parameters(self, plan: ConversationPlan, draft: Draft, typos: list[dict]) -> dict:
+        tool_specs = [
+            {"name": spec.nombre, "description": spec.descripcion, "parameters": spec.parametros}
+            for spec in (plan.pack.tool(call.invocation.name) for call in plan.tool_calls)
+        ]
+        return {
+            **plan.parameters(),
+            "prompt_version": PROMPT_VERSION,
+            "prompt_hash": draft.prompt_hash,
+            "model": self.backend.model_info,
+            "sampling": draft.requests[0] if len(draft.requests) == 1 else draft.requests,
+            "calls": draft.calls,
+            "typos": typos,
+            **({"tool_specs": tool_specs} if tool_specs else {}),
+        }
 
 
-def parse_turns(completion: Completion, plan: ConversationPlan) -> list[Turn]:
-    """Check a completion against the plan: valid JSON, exact turn count, right role at every turn."""
-    if completion.finish_reason == "length":
-        raise GenerationError("output truncated at the token limit")
-    try:
-        data = json.loads(completion.text)
-    except json.JSONDecodeError as exc:
-        raise GenerationError(f"output is not JSON: {exc.msg} at column {exc.colno}") from None
-    raw_turns = data.get("turns") if isinstance(data, dict) else None
-    if not isinstance(raw_turns, list):
-        raise GenerationError("output has no 'turns' list")
-    expected = plan.speaking_order()
-    if len(raw_turns) != len(expected):
-        raise GenerationError(f"expected {len(expected)} turns, got {len(raw_turns)}")
+def _with_typos(plan: ConversationPlan, texts: list[str]) -> tuple[list[str], list[dict]]:
+    """Apply the planned typo noise in code (seeded per turn); the seed's facts and every number stay intact."""
+    protected = [humanize(term) for term in plan.seed.parametros_factuales.entidades_clave]
+    texts = list(texts)
+    record = []
+    for event in plan.noise:
+        if event.kind == "errores_tipograficos":
+            rng = random.Random(f"{plan.sampling_seed}:typos:{event.turn}")
+            texts[event.turn], edits = apply_typos(texts[event.turn], rng, protected=protected, at_least_one=True)
+            record.append({"turn": event.turn, "edits": edits})
+    return texts, record
+
+
+def _turns_with_tools(plan: ConversationPlan, texts: list[str]) -> list[Turn]:
+    """Dialogue turns, each preceded by the tool calls planned before it and their results."""
     turns = []
-    for number, (raw, role) in enumerate(zip(raw_turns, expected, strict=True), start=1):
-        if not isinstance(raw, dict) or raw.get("role") != role:
-            raise GenerationError(f"turn {number}: expected role {role!r}")
-        if not isinstance(raw.get("text"), str):
-            raise GenerationError(f"turn {number}: 'text' must be a string")
-        text = raw["text"].strip()
-        if len(text) < 2 or len(text) > MAX_TURN_CHARS:
-            raise GenerationError(f"turn {number}: text length {len(text)} outside 2..{MAX_TURN_CHARS}")
+    for number, text in enumerate(texts):
+        role = plan.turns[number].role
+        for call in plan.tool_calls_before(number):
+            turns.append(Turn(role=role, tool_call=ToolCall(name=call.invocation.name, arguments=call.invocation.arguments)))
+            turns.append(Turn(role=TOOL_ROLE, tool_result=call.invocation.result))
         turns.append(Turn(role=role, text=text))
     return turns

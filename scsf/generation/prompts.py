@@ -1,13 +1,21 @@
-"""Prompts and output schemas for whole-conversation generation (Mexican Spanish, no PII by instruction)."""
+"""Prompts and output schemas for both strategies (Mexican Spanish, no PII by instruction).
+
+The scenario block (participants, persona, facts, tools, tone) is shared; the whole-conversation prompt adds the
+script of every turn, the turn-by-turn prompt the dialogue so far and the next turn's line. A turn's line carries its
+stage, its noise directive and the result of a tool called right before it.
+"""
 
 from __future__ import annotations
 
 import re
 from typing import Any
 
+import orjson
+
+from scsf.generation.noise import directive
 from scsf.generation.plan import ConversationPlan
 
-PROMPT_VERSION = "whole-v1"
+PROMPT_VERSION = "v2"
 MAX_TURN_CHARS = 400
 
 GENERATOR_SYSTEM = (
@@ -15,8 +23,8 @@ GENERATOR_SYSTEM = (
     "Escribes en español de México, natural y verosímil, como mensajes de chat. Reglas estrictas: "
     "1) No escribas datos personales: ningún nombre propio de persona, teléfono, correo, dirección, placa, "
     "número de serie, CURP, RFC ni cuenta bancaria; nadie dice su nombre ni el de otra persona. "
-    "2) Usa exactamente las cifras y hechos del escenario; no inventes montos, tasas ni plazos distintos. "
-    "3) Sigue el guion turno por turno. 4) Responde solo con el JSON pedido."
+    "2) Usa exactamente las cifras y hechos del escenario y de los resultados de herramientas; no inventes montos, "
+    "tasas ni plazos distintos. 3) Sigue el guion turno por turno. 4) Responde solo con el JSON pedido."
 )
 
 
@@ -29,11 +37,10 @@ def humanize(identifier: str) -> str:
     return text.replace("_", " ")
 
 
-def generator_messages(plan: ConversationPlan) -> list[dict[str, str]]:
-    """System and user messages asking for the whole conversation in one constrained call."""
+def scenario_lines(plan: ConversationPlan) -> list[str]:
+    """Participants (the user side with its persona), facts, constraints, tools and tone."""
     seed, pack, persona = plan.seed, plan.pack, plan.persona
     interaction = next(t.descripcion for t in pack.tipos_interaccion if t.id == seed.tipo_interaccion)
-    stages = {stage.id: stage.descripcion for stage in pack.etapas}
     roles = []
     for role_id in seed.roles:
         role = pack.role(role_id)
@@ -55,18 +62,63 @@ def generator_messages(plan: ConversationPlan) -> list[dict[str, str]]:
         lines.append(f"Situación del cliente: {', '.join(humanize(r) for r in facts.restricciones)}.")
     if seed.herramientas_disponibles:
         tools = [f"{pack.tool(t).nombre} ({pack.tool(t).descripcion})" for t in seed.herramientas_disponibles]
-        lines.append(f"Herramientas que el asesor puede mencionar que usa: {'; '.join(tools)}.")
+        lines.append(f"Herramientas del lado que atiende: {'; '.join(tools)}.")
     lines.append(f"Tono del lado que atiende: {humanize(seed.tono_objetivo)}.")
+    return lines
+
+
+def turn_line(plan: ConversationPlan, turn: int) -> str:
+    """`n. role — stage: description`, plus the turn's noise directive and any tool result to quote."""
+    planned = plan.turns[turn]
+    line = f"{turn + 1}. {planned.role} — {planned.stage}: {plan.pack.stage(planned.stage).descripcion}"
+    for call in plan.tool_calls_before(turn):
+        invocation = call.invocation
+        line += (
+            f" Antes de este mensaje consultó {invocation.name}({_compact(invocation.arguments)}) y obtuvo "
+            f"{_compact(invocation.result)}: da esas cifras tal cual."
+        )
+    for event in plan.noise_at(turn):
+        if text := directive(event):
+            line += f" {text}"
+    return line
+
+
+def whole_messages(plan: ConversationPlan) -> list[dict[str, str]]:
+    """System and user messages asking for the whole conversation in one constrained call."""
+    lines = scenario_lines(plan)
     lines.append(f"Guion de {len(plan.turns)} turnos (un mensaje por turno, de 1 a 3 frases breves):")
-    lines += [f"{n}. {t.role} — {t.stage}: {stages[t.stage]}" for n, t in enumerate(plan.turns, start=1)]
+    lines += [turn_line(plan, turn) for turn in range(len(plan.turns))]
     lines.append(
         f'Devuelve {{"turns": [{{"role": ..., "text": ...}}]}} con los {len(plan.turns)} turnos en ese orden. '
         "Recuerda: sin nombres de personas ni datos de contacto."
     )
+    return _messages(plan, lines)
+
+
+def next_turn_messages(plan: ConversationPlan, turn: int, previous: list[str]) -> list[dict[str, str]]:
+    """Messages asking for dialogue turn `turn` only, given the texts of the turns before it."""
+    lines = scenario_lines(plan)
+    lines.append(f"La conversación tendrá {len(plan.turns)} turnos. Lo que va de la conversación:")
+    lines += [f"{plan.turns[n].role}: {text}" for n, text in enumerate(previous)] or ["(aún no hay mensajes)"]
+    lines.append("Escribe solo el siguiente mensaje (de 1 a 3 frases breves), que corresponde a esta línea del guion:")
+    lines.append(turn_line(plan, turn))
+    lines.append('Devuelve {"text": ...}. Recuerda: sin nombres de personas ni datos de contacto.')
+    return _messages(plan, lines)
+
+
+def _messages(plan: ConversationPlan, lines: list[str]) -> list[dict[str, str]]:
     return [
-        {"role": "system", "content": GENERATOR_SYSTEM.format(industria=pack.nombre)},
+        {"role": "system", "content": GENERATOR_SYSTEM.format(industria=plan.pack.nombre)},
         {"role": "user", "content": "\n".join(lines)},
     ]
+
+
+def _compact(value: Any) -> str:
+    return orjson.dumps(value).decode()
+
+
+def _text_property() -> dict[str, Any]:
+    return {"type": "string", "minLength": 2, "maxLength": MAX_TURN_CHARS}
 
 
 def conversation_schema(plan: ConversationPlan) -> dict[str, Any]:
@@ -74,10 +126,7 @@ def conversation_schema(plan: ConversationPlan) -> dict[str, Any]:
     turn_items = [
         {
             "type": "object",
-            "properties": {
-                "role": {"const": role},
-                "text": {"type": "string", "minLength": 2, "maxLength": MAX_TURN_CHARS},
-            },
+            "properties": {"role": {"const": role}, "text": _text_property()},
             "required": ["role", "text"],
             "additionalProperties": False,
         }
@@ -89,6 +138,11 @@ def conversation_schema(plan: ConversationPlan) -> dict[str, Any]:
         "required": ["turns"],
         "additionalProperties": False,
     }
+
+
+def turn_schema() -> dict[str, Any]:
+    """JSON schema of one turn-by-turn answer."""
+    return {"type": "object", "properties": {"text": _text_property()}, "required": ["text"], "additionalProperties": False}
 
 
 def training_system_prompt(plan: ConversationPlan) -> str:

@@ -1,42 +1,66 @@
-"""RunConfig: everything that determines a run; stored with the run so `--resume` reuses it exactly."""
+"""RunConfig: everything that determines a run; stored with the run so `--resume` reuses it exactly.
+
+A TOML file holds a `[run]` table (or is flat), with `[run.variation]` for diversification and
+`[run.backend_options]` for options passed to the backend as they are (e.g. `timeout_s`, `structured_output`).
+"""
 
 from __future__ import annotations
 
 import tomllib
 from pathlib import Path
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from scsf.errors import ConfigError
 from scsf.generation.plan import TurnPolicy
+from scsf.generation.strategies import Sampling
+from scsf.generation.variation import VariationConfig
 from scsf.validation import describe_first_error
 
 
 class RunConfig(BaseModel):
-    """A headless run. Defaults are the embedded CPU demo: 3 pilot seeds, 1 conversation each."""
+    """A headless run. Defaults are the embedded CPU demo: 3 pilot seeds, 1 conversation each, local model."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
+    # seed selection
     domain: str = "automotive.sales"
     seed_ids: list[str] = Field(default_factory=list, description="explicit seeds; empty = the domain's seeds")
+    tags: list[str] = Field(default_factory=list, description="seed tags that must all match, e.g. 'herramienta:buscar_inventario'")
     max_seeds: int | None = Field(default=3, ge=1)
     conversations_per_seed: int = Field(default=1, ge=1, le=100_000)
+    # backend and model
     backend: str = "llamacpp"
-    model: str | None = Field(default=None, description="manifest model name; None = the default generator")
-    n_threads: int = Field(default=2, ge=1, le=256)
-    n_ctx: int = Field(default=4096, ge=512)
+    model: str | None = Field(default=None, description="llamacpp: manifest model name (None = default generator); HTTP backends: served model name")
+    n_threads: int = Field(default=2, ge=1, le=256, description="llamacpp only")
+    n_ctx: int = Field(default=4096, ge=512, description="llamacpp only")
+    endpoints: list[str] = Field(default_factory=list, description="HTTP backends: base URLs, load spread round-robin")
+    backend_options: dict[str, Any] = Field(default_factory=dict, description="passed to the backend's Options as they are")
+    allow_network_egress: bool = Field(default=False, description="lets a backend reach non-loopback hosts (off in the appliance)")
+    # sampling
     temperature: float = Field(default=0.8, ge=0.0, le=2.0)
     top_p: float = Field(default=0.95, gt=0.0, le=1.0)
     max_attempts: int = Field(default=3, ge=1, le=20)
+    tokens_per_turn: int = Field(default=120, ge=16, le=2048)
     turn_policy: TurnPolicy = "min"
     random_seed: int = 20261127
+    # diversification
+    variation: VariationConfig = Field(default_factory=VariationConfig)
+    # execution
+    concurrency: int | None = Field(default=None, ge=1, le=4096, description="conversations in flight; None = the backend's own")
+    time_budget_s: float | None = Field(default=None, gt=0, description="stop starting new conversations after this long")
+    output_dir: Path | None = Field(default=None, description="where the run folder goes; None = $SCSF_HOME/runs")
+
+    def sampling(self) -> Sampling:
+        return Sampling(self.temperature, self.top_p, self.max_attempts, self.tokens_per_turn)
 
     @classmethod
     def from_toml(cls, path: Path, **overrides: object) -> RunConfig:
         """Load a `[run]` table (or a flat file) and apply CLI overrides that are not None."""
         try:
             data = tomllib.loads(path.read_text(encoding="utf-8"))
-        except (OSError, tomllib.TOMLDecodeError) as exc:
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
             raise ConfigError(f"{path}: cannot read run config: {exc}") from exc
         data = data.get("run", data)
         return cls.build(data, where=str(path), **overrides)

@@ -16,10 +16,9 @@ REPORT_FORMAT = "scsf-run-report/1"
 LOCAL_BACKENDS = {"llamacpp"}  # in-process: no socket is opened
 
 
-def run_report_document(store: Store, home: Home, run_id: str, model: dict[str, Any]) -> dict[str, Any]:
+def run_report_document(store: Store, run_id: str, model: dict[str, Any], run_dir: Path) -> dict[str, Any]:
     """Everything an auditor needs to trace the run's dataset back to its seeds and model."""
     run = store.get_run(run_id)
-    run_dir = home.runs / run_id
     events, head = store.verify_audit_chain()
     seeds = store.run_seeds(run_id)
     return {
@@ -46,7 +45,7 @@ def run_report_document(store: Store, home: Home, run_id: str, model: dict[str, 
                 store.get_seed(seed["seed_id"], seed["version"]).document["privacidad"]["contiene_pii"] for seed in seeds
             ),
             "backend": model.get("backend"),
-            "network_egress": "none" if model.get("backend") in LOCAL_BACKENDS else "see backend",
+            "network_egress": network_egress(model, run["config"]),
         },
         "audit": {"events": events, "head_hash": head, "store": str(store.path)},
         "environment": {
@@ -59,12 +58,21 @@ def run_report_document(store: Store, home: Home, run_id: str, model: dict[str, 
     }
 
 
-def write_run_report(store: Store, home: Home, run_id: str, model: dict[str, Any]) -> Path:
-    """Build, sign and write `report.json` + `report.md` in the run's folder; records the report in the audit log."""
-    document = run_report_document(store, home, run_id, model)
-    paths = write_signed_report(home.runs / run_id, document, load_private_key(home.keys))
+def write_run_report(store: Store, home: Home, run_id: str, model: dict[str, Any], run_dir: Path) -> Path:
+    """Build, sign and write `report.json` + `report.md` in `run_dir`; records the report in the audit log."""
+    document = run_report_document(store, run_id, model, run_dir)
+    paths = write_signed_report(run_dir, document, load_private_key(home.keys))
     store.audit("report.signed", {"path": str(paths.json), "audit_head": document["audit"]["head_hash"]}, run_id)
     return paths.json
+
+
+def network_egress(model: dict[str, Any], config: dict[str, Any]) -> str:
+    """What the run's backend could reach: nothing (in-process), loopback only, or hosts the operator allowed."""
+    if model.get("backend") in LOCAL_BACKENDS:
+        return "none"
+    if not config.get("allow_network_egress"):
+        return "loopback only"
+    return f"allowed by run config (allow_network_egress): {', '.join(model.get('endpoints', [])) or model.get('backend')}"
 
 
 def _relative(path: Path, base: Path) -> str:

@@ -315,7 +315,7 @@ _CONVERSATION_COLUMNS = (
 
 
 def _conversation_row(conversation: Conversation) -> list[Any]:
-    turns = canonical_json([{"role": turn.role, "text": turn.text} for turn in conversation.turns])
+    turns = canonical_json([turn.document() for turn in conversation.turns])
     return [
         conversation.conversation_id,
         conversation.run_id,

@@ -1,4 +1,5 @@
-"""Conversation plans, prompts and schemas, output parsing, and the generator's retry loop (scripted backend)."""
+"""Prompts and schemas, output parsing, both strategies' retry loops, and the generator's assembly of noise and tool
+turns (scripted backend)."""
 
 from __future__ import annotations
 
@@ -12,20 +13,24 @@ from scripted_backend import MODEL_INFO, ScriptedBackend
 from scsf.domains import DomainRegistry
 from scsf.errors import GenerationError
 from scsf.generation.backends.base import Completion
-from scsf.generation.generator import ConversationGenerator, Sampling, parse_turns
-from scsf.generation.plan import ConversationPlan, plan_conversation, speaking_order, stage_plan, turn_count
+from scsf.generation.generator import ConversationGenerator, Sampling
+from scsf.generation.noise import directive
+from scsf.generation.plan import ConversationPlan, plan_conversation
 from scsf.generation.prompts import (
     MAX_TURN_CHARS,
     PROMPT_VERSION,
     conversation_schema,
-    generator_messages,
     humanize,
+    next_turn_messages,
     training_system_prompt,
+    turn_schema,
+    whole_messages,
 )
+from scsf.generation.strategies import parse_turn, parse_turns
+from scsf.generation.variation import VariationConfig
 from scsf.hashing import content_id
-from scsf.seeds.conversation import Turn
-from scsf.seeds.importer import pilot_seed_files
-from scsf.seeds.loader import load_seed_file, parse_seed
+from scsf.seeds.conversation import TOOL_ROLE
+from scsf.seeds.loader import parse_seed
 from scsf.seeds.schema import Seed
 
 BASE_SEED = 20261127
@@ -37,13 +42,12 @@ def make_seed(document: dict[str, Any], domains: DomainRegistry, **changes: Any)
     return parse_seed({**document, **changes}, domains, "test")
 
 
+PLAIN = VariationConfig(flows={"happy_path": 1.0}, noise_rate=0.0, tools=False)
+
+
 def make_plan(seed: Seed, domains: DomainRegistry, index: int = 0, **kwargs: Any) -> ConversationPlan:
-    options = {"policy": "min", "base_seed": BASE_SEED, **kwargs}
+    options = {"policy": "min", "base_seed": BASE_SEED, "variation": PLAIN, **kwargs}
     return plan_conversation(seed, 1, domains.get(seed.dominio), index, **options)
-
-
-def lengths(low: int, high: int) -> dict[str, int]:
-    return {"turnos_min": low, "turnos_max": high}
 
 
 def completion(turns: Any, finish_reason: str = "stop") -> Completion:
@@ -63,140 +67,6 @@ def seed(listing1: dict[str, Any], domains: DomainRegistry) -> Seed:
 @pytest.fixture
 def plan(seed: Seed, domains: DomainRegistry) -> ConversationPlan:
     return make_plan(seed, domains)
-
-
-# -- stage plans -----------------------------------------------------------------------------------------
-
-
-def test_stage_plan_five_stages_over_eight_turns() -> None:
-    assert stage_plan(["a", "b", "c", "d", "e"], 8) == ["a", "a", "b", "b", "c", "d", "d", "e"]
-
-
-@pytest.mark.parametrize(
-    ("flow", "count", "expected"),
-    [
-        (["a", "b"], 2, ["a", "b"]),
-        (["a", "b"], 5, ["a", "a", "a", "b", "b"]),
-        (["a", "b", "c"], 3, ["a", "b", "c"]),
-        (["a", "b", "c"], 4, ["a", "a", "b", "c"]),
-        (["a", "b", "c", "d", "e", "f", "g"], 8, ["a", "a", "b", "c", "d", "e", "f", "g"]),
-        (["a"], 3, ["a", "a", "a"]),
-    ],
-)
-def test_stage_plan_exact(flow: list[str], count: int, expected: list[str]) -> None:
-    assert stage_plan(flow, count) == expected
-
-
-@pytest.mark.parametrize("stages", range(1, 10))
-def test_stage_plan_keeps_every_stage_in_order(stages: int) -> None:
-    flow = [f"s{number}" for number in range(stages)]
-    for count in range(stages, 41):
-        planned = stage_plan(flow, count)
-        assert len(planned) == count
-        assert list(dict.fromkeys(planned)) == flow  # every stage, in order, each in one contiguous block
-
-
-# -- turn counts and speaking order ----------------------------------------------------------------------
-
-
-def test_min_policy_uses_turnos_min(listing1: dict, domains: DomainRegistry) -> None:
-    seed = make_seed(listing1, domains, longitud_objetivo=lengths(8, 20))
-    assert turn_count(seed, "min", random.Random(0)) == 8
-
-
-@pytest.mark.parametrize(
-    ("low", "high", "expected"),
-    [(7, 20, 8), (9, 10, 10), (7, 7, 7), (6, 6, 6)],
-)
-def test_two_roles_min_count_is_even_when_the_range_allows(
-    listing1: dict, domains: DomainRegistry, low: int, high: int, expected: int
-) -> None:
-    seed = make_seed(listing1, domains, longitud_objetivo=lengths(low, high))
-    assert turn_count(seed, "min", random.Random(0)) == expected
-
-
-def test_two_roles_random_count_is_even_and_in_range(listing1: dict, domains: DomainRegistry) -> None:
-    for low, high in [(6, 7), (5, 9), (8, 20), (6, 6), (5, 5)]:
-        seed = make_seed(listing1, domains, longitud_objetivo=lengths(low, high))
-        counts = {turn_count(seed, "random", random.Random(n)) for n in range(200)}
-        assert all(low <= count <= high for count in counts), (low, high, counts)
-        if low < high:
-            assert all(count % 2 == 0 for count in counts), (low, high, counts)
-
-
-def test_three_roles_count_is_not_forced_even(listing1: dict, domains: DomainRegistry) -> None:
-    seed = make_seed(
-        listing1, domains, roles=["agente_ventas", "asesor_servicio", "cliente"], longitud_objetivo=lengths(7, 20)
-    )
-    assert turn_count(seed, "min", random.Random(0)) == 7
-
-
-def test_count_covers_every_stage(listing1: dict, domains: DomainRegistry) -> None:
-    """turnos_min below the number of stages: the count grows so that every stage still gets a turn."""
-    flow = [
-        "saludo", "identificacion_necesidad", "propuesta", "calculo_financiamiento",
-        "objecion", "negociacion", "cierre",
-    ]  # fmt: skip
-    facts = {**listing1["parametros_factuales"], "flujo_esperado": flow}
-    seed = make_seed(listing1, domains, parametros_factuales=facts, longitud_objetivo=lengths(6, 14))
-    assert turn_count(seed, "min", random.Random(0)) == 8
-    plan = make_plan(seed, domains)
-    assert list(dict.fromkeys(turn.stage for turn in plan.turns)) == flow
-
-
-def test_every_pilot_seed_plans_every_stage(domains: DomainRegistry) -> None:
-    for path in pilot_seed_files():
-        for _, seed in load_seed_file(path, domains):
-            for index, policy in [(0, "min"), (1, "random"), (2, "random")]:
-                plan = make_plan(seed, domains, index, policy=policy)
-                flow = seed.parametros_factuales.flujo_esperado
-                assert list(dict.fromkeys(turn.stage for turn in plan.turns)) == flow, seed.seed_id
-                assert seed.longitud_objetivo.turnos_min <= len(plan.turns) <= seed.longitud_objetivo.turnos_max
-                assert set(plan.speaking_order()) == set(seed.roles)
-                if len(seed.roles) == 2:
-                    assert domains.get(seed.dominio).role(plan.turns[-1].role).lado == "asistente", seed.seed_id
-
-
-def test_speaking_order_user_side_first(seed: Seed, domains: DomainRegistry, listing1: dict) -> None:
-    pack = domains.get("automotive.sales")
-    assert seed.roles == ["agente_ventas", "cliente"]
-    assert speaking_order(seed, pack) == ["cliente", "agente_ventas"]
-    three = make_seed(listing1, domains, roles=["asesor_servicio", "cliente", "agente_ventas"])
-    assert speaking_order(three, pack) == ["cliente", "asesor_servicio", "agente_ventas"]
-
-
-def test_listing1_plan(plan: ConversationPlan, seed: Seed) -> None:
-    assert plan.speaking_order() == ["cliente", "agente_ventas"] * 4
-    assert [turn.stage for turn in plan.turns] == [
-        "saludo", "saludo", "identificacion_necesidad", "identificacion_necesidad",
-        "propuesta", "objecion", "objecion", "cierre",
-    ]  # fmt: skip
-    assert plan.variant == f"persona:{plan.persona.id}"
-    assert (plan.seed, plan.seed_version, plan.index) == (seed, 1, 0)
-
-
-def test_three_role_plan_cycles_the_order(listing1: dict, domains: DomainRegistry) -> None:
-    seed = make_seed(listing1, domains, roles=["agente_ventas", "asesor_servicio", "cliente"])
-    assert make_plan(seed, domains).speaking_order() == [
-        "cliente", "agente_ventas", "asesor_servicio", "cliente", "agente_ventas", "asesor_servicio",
-        "cliente", "agente_ventas",
-    ]  # fmt: skip
-
-
-def test_plan_is_deterministic(seed: Seed, domains: DomainRegistry) -> None:
-    for policy in ("min", "random"):
-        assert make_plan(seed, domains, 3, policy=policy) == make_plan(seed, domains, 3, policy=policy)
-    plans = [make_plan(seed, domains, index, policy="random") for index in range(12)]
-    assert len({plan.sampling_seed for plan in plans}) == 12
-    assert len({plan.persona.id for plan in plans}) > 1
-    assert len({len(plan.turns) for plan in plans}) > 1
-
-
-def test_plan_depends_on_base_seed_and_version(seed: Seed, domains: DomainRegistry) -> None:
-    pack = domains.get("automotive.sales")
-    first = plan_conversation(seed, 1, pack, 0, policy="min", base_seed=1)
-    assert plan_conversation(seed, 1, pack, 0, policy="min", base_seed=2).sampling_seed != first.sampling_seed
-    assert plan_conversation(seed, 2, pack, 0, policy="min", base_seed=1).sampling_seed != first.sampling_seed
 
 
 # -- prompts and schema ----------------------------------------------------------------------------------
@@ -239,8 +109,8 @@ def test_humanize(identifier: str, text: str) -> None:
     assert humanize(identifier) == text
 
 
-def test_generator_messages_follow_the_plan(plan: ConversationPlan) -> None:
-    system, user = generator_messages(plan)
+def test_whole_messages_follow_the_plan(plan: ConversationPlan) -> None:
+    system, user = whole_messages(plan)
     assert system["role"] == "system"
     assert "Automotriz / Ventas" in system["content"]
     assert user["role"] == "user"
@@ -266,16 +136,13 @@ def test_training_system_prompt_names_only_the_assistant_side(plan: Conversation
 def test_parse_turns_accepts_and_strips(plan: ConversationPlan) -> None:
     turns = good_turns(plan)
     turns[0]["text"] = "  Hola, buenas tardes.\n"
-    assert parse_turns(completion(turns), plan) == [
-        Turn(role="cliente", text="Hola, buenas tardes."),
-        *[Turn(**turn) for turn in good_turns(plan)[1:]],
-    ]
+    assert parse_turns(completion(turns), plan) == ["Hola, buenas tardes.", *[t["text"] for t in good_turns(plan)[1:]]]
 
 
 def test_parse_turns_exact_boundaries(plan: ConversationPlan) -> None:
     turns = good_turns(plan)
     turns[0]["text"], turns[1]["text"] = "Sí", "x" * MAX_TURN_CHARS
-    assert [len(turn.text) for turn in parse_turns(completion(turns), plan)[:2]] == [2, MAX_TURN_CHARS]
+    assert [len(text) for text in parse_turns(completion(turns), plan)[:2]] == [2, MAX_TURN_CHARS]
 
 
 def _with(plan: ConversationPlan, number: int, **changes: Any) -> list[dict[str, Any]]:
@@ -352,7 +219,7 @@ def test_generator_first_attempt(plan: ConversationPlan) -> None:
         plan, run_id="run-1", conversation_id="conv-1", on_failed_attempt=failures
     )
     [request] = backend.requests
-    messages = generator_messages(plan)
+    messages = whole_messages(plan)
     assert request.messages == messages
     assert request.json_schema == conversation_schema(plan)
     assert (request.max_tokens, request.temperature, request.top_p, request.seed) == (
@@ -367,14 +234,19 @@ def test_generator_first_attempt(plan: ConversationPlan) -> None:
     assert conversation.system_prompt == training_system_prompt(plan)
     assert conversation.generation == {
         "strategy": "whole_conversation",
+        "flow_variation": "happy_path",
+        "flow": LISTING1_STAGES,
         "prompt_version": PROMPT_VERSION,
-        "prompt_hash": content_id(messages),
+        "prompt_hash": content_id([messages]),
         "model": MODEL_INFO,
         "persona": plan.persona.id,
         "sides": {"agente_ventas": "asistente", "cliente": "usuario"},
         "stage_plan": [turn.stage for turn in plan.turns],
+        "noise": [],
+        "typos": [],
+        "tools": [],
         "sampling": {"temperature": 0.8, "top_p": 0.95, "seed": plan.sampling_seed, "max_tokens": 1024},
-        "attempt": 1,
+        "calls": 1,
     }
     assert stats.attempts == 1
     assert stats.prompt_tokens == 100
@@ -389,7 +261,7 @@ def test_generator_retries_after_a_bad_attempt(plan: ConversationPlan) -> None:
     assert failures.calls == [(1, "Claro, aquí va la conversación.", NOT_JSON)]
     assert [request.seed for request in backend.requests] == [plan.sampling_seed, plan.sampling_seed + 1]
     assert backend.requests[0].messages == backend.requests[1].messages
-    assert conversation.generation["attempt"] == 2
+    assert conversation.generation["calls"] == 2
     assert conversation.generation["sampling"] == {
         "temperature": 0.5, "top_p": 0.9, "seed": plan.sampling_seed + 1, "max_tokens": 1024,
     }  # fmt: skip
@@ -408,7 +280,7 @@ def test_generator_reports_every_rejected_attempt(plan: ConversationPlan) -> Non
         (2, "expected 8 turns, got 3"),
     ]
     assert failures.calls[1][1] == json.dumps({"turns": good_turns(plan)[:3]})
-    assert conversation.generation["attempt"] == 3
+    assert conversation.generation["calls"] == 3
 
 
 def test_generator_gives_up_after_max_attempts(plan: ConversationPlan) -> None:
@@ -434,3 +306,141 @@ def test_generator_without_schema_support_sends_no_schema(plan: ConversationPlan
     )
     assert backend.requests[0].json_schema is None
     assert [turn.text for turn in conversation.turns] == [turn["text"] for turn in good_turns(plan)]
+
+
+# -- turn by turn ----------------------------------------------------------------------------------------
+
+
+def turn_answer(text: str) -> str:
+    return json.dumps({"text": text}, ensure_ascii=False)
+
+
+@pytest.mark.parametrize(
+    ("output", "role", "expected"),
+    [
+        (turn_answer("  Hola, buenas tardes. "), "cliente", "Hola, buenas tardes."),
+        (turn_answer("cliente: Hola."), "cliente", "Hola."),
+        (turn_answer("agente_ventas: Claro que sí."), "cliente", "agente_ventas: Claro que sí."),
+    ],
+)
+def test_parse_turn(output: str, role: str, expected: str) -> None:
+    assert parse_turn(completion(output), role) == expected
+
+
+@pytest.mark.parametrize(
+    ("output", "message"),
+    [
+        ("hola", NOT_JSON),
+        ("[]", "output is not a JSON object"),
+        ('{"texto": "hola"}', "'text' must be a string"),
+        (turn_answer("x"), f"text length 1 outside 2..{MAX_TURN_CHARS}"),
+        (turn_answer("cliente:  a"), f"text length 1 outside 2..{MAX_TURN_CHARS}"),
+    ],
+)
+def test_parse_turn_rejects(output: str, message: str) -> None:
+    with pytest.raises(GenerationError) as info:
+        parse_turn(completion(output), "cliente")
+    assert info.value.msg == message
+
+
+def test_turn_by_turn_walks_the_plan(seed: Seed, domains: DomainRegistry) -> None:
+    plan = make_plan(seed, domains, variation=VariationConfig(strategies={"turn_by_turn": 1.0}, flows={"happy_path": 1.0}, noise_rate=0.0, tools=False))
+    backend, failures = ScriptedBackend(), Failures()
+    texts = [f"Texto {n}." for n in range(len(plan.turns))]
+    for text in texts:
+        backend.enqueue(turn_answer(text))
+    conversation, stats = ConversationGenerator(backend, Sampling()).generate(
+        plan, run_id="run-1", conversation_id="conv-1", on_failed_attempt=failures
+    )
+    assert [turn.text for turn in conversation.turns] == texts
+    assert [turn.role for turn in conversation.turns] == plan.speaking_order()
+    assert len(backend.requests) == len(plan.turns) == stats.attempts
+    for number, request in enumerate(backend.requests):
+        assert request.messages == next_turn_messages(plan, number, texts[:number])
+        assert request.json_schema == turn_schema()
+        assert (request.seed, request.max_tokens) == (plan.sampling_seed + 1000 * number, 136)
+    last = backend.requests[-1].messages[1]["content"]
+    assert "\n".join(f"{plan.turns[n].role}: {texts[n]}" for n in range(len(texts) - 1)) in last
+    assert last.splitlines()[-2].startswith(f"{len(plan.turns)}. agente_ventas — cierre:")
+    assert conversation.generation["strategy"] == "turn_by_turn"
+    assert conversation.generation["prompt_hash"] == content_id([r.messages for r in backend.requests])
+
+
+def test_turn_by_turn_retries_one_turn_and_gives_up_with_its_number(seed: Seed, domains: DomainRegistry) -> None:
+    plan = make_plan(seed, domains, variation=VariationConfig(strategies={"turn_by_turn": 1.0}, flows={"happy_path": 1.0}, noise_rate=0.0, tools=False))
+    backend, failures = ScriptedBackend(), Failures()
+    backend.enqueue(turn_answer("Hola.")).enqueue("no").enqueue(turn_answer("Buenas tardes."))
+    conversation, _ = ConversationGenerator(backend, Sampling()).generate(
+        plan, run_id="run-1", conversation_id="conv-1", on_failed_attempt=failures
+    )
+    assert failures.calls == [(2, "no", f"turn 2: {NOT_JSON}")]
+    assert conversation.turns[1].text == "Buenas tardes."
+    assert [r.seed for r in backend.requests[1:3]] == [plan.sampling_seed + 1000, plan.sampling_seed + 1001]
+
+    backend, failures = ScriptedBackend(default=lambda request: "no"), Failures()
+    backend.enqueue(turn_answer("Hola."))
+    with pytest.raises(GenerationError) as info:
+        ConversationGenerator(backend, Sampling(max_attempts=2)).generate(
+            plan, run_id="run-1", conversation_id="conv-7", on_failed_attempt=failures
+        )
+    assert info.value.msg == (
+        f"conversation conv-7 (seed {plan.seed.seed_id}): all 2 attempts at turn 2 were rejected; "
+        "their raw outputs are stored in generation_attempts"
+    )
+    assert [attempt for attempt, _, _ in failures.calls] == [2, 3]
+
+
+# -- noise and tools in the generated conversation --------------------------------------------------------
+
+
+def test_tool_calls_are_inserted_with_their_computed_results(seed: Seed, domains: DomainRegistry) -> None:
+    plan = make_plan(seed, domains, variation=VariationConfig(flows={"happy_path": 1.0}, noise_rate=0.0, tools=True))
+    assert sorted(call.invocation.name for call in plan.tool_calls) == ["buscar_inventario", "calcular_financiamiento"]
+    conversation, _ = ConversationGenerator(ScriptedBackend(), Sampling()).generate(
+        plan, run_id="run-1", conversation_id="conv-1", on_failed_attempt=Failures()
+    )
+    turns = conversation.turns
+    assert len(turns) == len(plan.turns) + 2 * len(plan.tool_calls)
+    assert [turn.role for turn in conversation.messages()] == plan.speaking_order()
+    calls = [n for n, turn in enumerate(turns) if turn.tool_call is not None]
+    for position, call in zip(calls, plan.tool_calls, strict=True):
+        assert turns[position].tool_call.name == call.invocation.name
+        assert turns[position].tool_call.arguments == call.invocation.arguments
+        assert turns[position + 1].role == TOOL_ROLE
+        assert turns[position + 1].tool_result == call.invocation.result
+        following = next(turn for turn in turns[position:] if turn.is_message)
+        assert following.role == plan.turns[call.turn].role
+    prompt = whole_messages(plan)[1]["content"]
+    for call in plan.tool_calls:
+        assert f"consultó {call.invocation.name}(" in prompt
+    assert [spec["name"] for spec in conversation.generation["tool_specs"]] == [c.invocation.name for c in plan.tool_calls]
+
+
+def test_typos_are_applied_in_code_and_recorded(seed: Seed, domains: DomainRegistry) -> None:
+    variation = VariationConfig(flows={"happy_path": 1.0}, noise_rate=1.0, noise_kinds=["errores_tipograficos"], tools=False)
+    plan = make_plan(seed, domains, variation=variation)
+    long_text = "Buenas tardes, quisiera saber cuánto queda la mensualidad con enganche de 20 % a 48 meses, por favor."
+    backend = ScriptedBackend().enqueue(json.dumps({"turns": [{"role": r, "text": long_text} for r in plan.speaking_order()]}))
+    conversation, _ = ConversationGenerator(backend, Sampling()).generate(
+        plan, run_id="run-1", conversation_id="conv-1", on_failed_attempt=Failures()
+    )
+    noisy = {event.turn for event in plan.noise}
+    assert noisy and all(plan.turns[turn].side == "usuario" for turn in noisy)
+    recorded = {row["turn"]: row["edits"] for row in conversation.generation["typos"]}
+    assert set(recorded) == noisy
+    for number, turn in enumerate(conversation.turns):
+        if number in noisy and recorded[number]:
+            assert turn.text != long_text
+        if number not in noisy:
+            assert turn.text == long_text
+        assert "20 %" in turn.text and "48" in turn.text
+
+
+def test_noise_directives_reach_the_prompt(seed: Seed, domains: DomainRegistry) -> None:
+    variation = VariationConfig(flows={"happy_path": 1.0}, noise_rate=1.0, noise_kinds=["autocorreccion"], tools=False)
+    plan = make_plan(seed, domains, variation=variation)
+    lines = whole_messages(plan)[1]["content"].splitlines()
+    assert plan.noise
+    for event in plan.noise:
+        [line] = [line for line in lines if line.startswith(f"{event.turn + 1}. {plan.turns[event.turn].role} — ")]
+        assert line.endswith(directive(event))

@@ -14,6 +14,7 @@ from scsf.errors import ConfigError, GenerationError, SeedError, StoreError
 from scsf.generation.generator import GenerationStats
 from scsf.generation.plan import plan_conversation
 from scsf.generation.prompts import humanize
+from scsf.generation.variation import VariationConfig
 from scsf.hashing import file_sha256
 from scsf.paths import Home
 from scsf.pipeline.config import RunConfig
@@ -45,6 +46,9 @@ class Recorder:
 
     def failed(self, item: RunItem, error: str) -> None:
         self.events.append(("failed", item.conversation_id, error))
+
+    def stopping(self, reason: str, in_flight: int) -> None:
+        self.events.append(("stopping", reason, in_flight))
 
     def of(self, kind: str) -> list[tuple[Any, ...]]:
         return [event for event in self.events if event[0] == kind]
@@ -80,8 +84,12 @@ def runner_for(scsf_home: Home, store: Store, domains: DomainRegistry, backend: 
     return Runner(scsf_home, store, domains, lambda config: backend)
 
 
+PLAIN = VariationConfig(flows={"happy_path": 1.0}, noise_rate=0.0, tools=False)
+
+
 def config(**changes: Any) -> RunConfig:
-    return RunConfig(**{"domain": "automotive.sales", "max_seeds": 3, "conversations_per_seed": 2, **changes})
+    defaults = {"domain": "automotive.sales", "max_seeds": 3, "conversations_per_seed": 2, "variation": PLAIN}
+    return RunConfig(**{**defaults, **changes})
 
 
 def stored_ids(store: Store, run_id: str) -> list[str]:
@@ -116,7 +124,7 @@ def test_plan_records_items_without_opening_the_backend(scsf_home, store, domain
     assert sorted({item.seed_id for item in items}) == seed_ids
     for item in items:
         seed = parse_seed(store.get_seed(item.seed_id).document, domains, "stored")
-        plan = plan_conversation(seed, 1, domains.get("automotive.sales"), item.index, policy="min", base_seed=20261127)
+        plan = plan_conversation(seed, 1, domains.get("automotive.sales"), item.index, policy="min", base_seed=20261127, variation=PLAIN)
         assert item.variant == plan.variant
         assert item.conversation_id == conversation_id(run_id, item.seed_id, 1, plan.variant, item.index)
     assert sorted((item.seed_id, item.index) for item in items) == [(s, i) for s in seed_ids for i in (0, 1)]
@@ -230,7 +238,7 @@ def test_resume_after_interrupt_generates_only_the_rest(scsf_home, store, domain
     expected_seeds = []
     for item in pending:
         seed = parse_seed(store.get_seed(item.seed_id).document, domains, "stored")
-        plan = plan_conversation(seed, 1, domains.get(seed.dominio), item.index, policy="min", base_seed=20261127)
+        plan = plan_conversation(seed, 1, domains.get(seed.dominio), item.index, policy="min", base_seed=20261127, variation=PLAIN)
         expected_seeds.append(plan.sampling_seed)
 
     second, observer = ScriptedBackend(), Recorder()

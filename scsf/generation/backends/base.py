@@ -50,6 +50,12 @@ class Backend(ABC):
     def model_info(self) -> dict[str, Any]:
         """Identity of the model behind this backend (name, file sha256...), recorded with every output."""
 
+    @property
+    def parallelism(self) -> int:
+        """Requests this backend usefully runs at once: its `max_concurrency` option where it has one, else 1
+        (the runner's default number of conversations in flight)."""
+        return getattr(self.options, "max_concurrency", 1)
+
     @abstractmethod
     def complete(self, request: GenRequest) -> Completion:
         """Run one request to completion.
