@@ -3,7 +3,8 @@
 Columns come from the header (case-, accent- and spacing-insensitive synonyms, English and Spanish) or from
 `Options`. Quoting is RFC 4180 (quoted delimiters, doubled quotes, newlines inside quotes); the delimiter is
 one of `, ; TAB |`, sniffed from the header line. A conversation's rows must be contiguous: the file streams,
-so an id that comes back after another conversation started is an error, not a regrouping.
+so an id that comes back after another conversation started is an error, not a regrouping. A long conversation
+(a file without a conversation column is one) is cut into parts streamed out as each closes (`parts.Parts`).
 """
 
 from __future__ import annotations
@@ -17,7 +18,8 @@ from pathlib import Path
 from typing import Any, Literal
 
 from scsf.parsers.base import ParsedConversation, ParsedTurn, Parser, ParseError, Provenance, Sniff
-from scsf.parsers.jsonvalues import parse_timestamp
+from scsf.parsers.parts import PartLimits, Parts
+from scsf.parsers.timestamps import parse_timestamp
 from scsf.parsers.textio import Encoding, decoded_lines, detect_encoding, strip_invisible
 
 DELIMITERS = (",", ";", "\t", "|")
@@ -71,7 +73,7 @@ class CSVDialogParser(Parser):
 
     name = "csv_turno"
 
-    class Options(Parser.Options):
+    class Options(PartLimits):
         conversation_column: str | None = None
         speaker_column: str | None = None
         text_column: str | None = None
@@ -127,14 +129,13 @@ class CSVDialogParser(Parser):
         others = [(i, name) for i, name in enumerate(header) if name.strip() and i not in columns.values()]
         source = str(path)
 
-        def conversation(key: str, turns: list[ParsedTurn]) -> ParsedConversation:
-            metadata = {"encoding": encoding, "delimiter": delimiter, "columns": dict(names)}
+        def build(key: str, turns: list[ParsedTurn], part: dict[str, Any]) -> ParsedConversation:
+            metadata = {"encoding": encoding, "delimiter": delimiter, "columns": dict(names)} | part
             return ParsedConversation(format=self.name, source=source, key=key, turns=turns, metadata=metadata)
 
         conv_index = columns.get("conversation")
         seen: dict[str, int] = {}
-        key: str | None = None
-        turns: list[ParsedTurn] = []
+        parts: Parts | None = None
         width, stem = len(header), path.stem
         for number, row in rows:
             if len(row) != width and (len(row) < width or any(cell.strip() for cell in row[width:])):
@@ -144,9 +145,9 @@ class CSVDialogParser(Parser):
                 row_key = row[conv_index].strip()
                 if not row_key:
                     raise ParseError(path, f"empty {names['conversation']!r} (conversation id)", line=number)
-            if row_key != key:
-                if key is not None:
-                    yield conversation(key, turns)
+            if parts is None or row_key != parts.key:
+                if parts is not None:
+                    yield from parts.finish()
                 if row_key in seen:
                     raise ParseError(
                         path,
@@ -154,11 +155,11 @@ class CSVDialogParser(Parser):
                         "rows of one conversation must be consecutive)",
                         line=number,
                     )
-                key, turns = row_key, []
+                parts = Parts(row_key, build, self.options)
                 seen[row_key] = number
-            turns.append(self._turn(path, number, row, columns, names, others, source))
-        if key is not None:
-            yield conversation(key, turns)
+            yield from parts.add(self._turn(path, number, row, columns, names, others, source))
+        if parts is not None:
+            yield from parts.finish()
 
     def _rows(self, path: Path, reader: Any, offset: int) -> Iterator[tuple[int, list[str]]]:
         """(physical line the record starts on, fields), skipping blank records; `offset` lines came before."""

@@ -17,7 +17,8 @@ from pydantic import field_validator
 from scsf.parsers.base import ParsedConversation, ParsedTurn, Parser, ParseError, Provenance, Sniff
 from scsf.parsers.jsonrecords import JsonRecordParser, Provenances, item_lines, wrong_type
 from scsf.parsers.jsonstream import JsonRecord
-from scsf.parsers.jsonvalues import first_dict, first_record, has_key, keys_found, looks_like_json, parse_timestamp
+from scsf.parsers.jsonvalues import first_dict, first_record, has_key, keys_found, looks_like_json
+from scsf.parsers.timestamps import parse_timestamp
 
 TURNS = ("turns", "utterances", "messages", "dialog")
 SPEAKER = ("speaker", "role", "from", "author")

@@ -1,12 +1,10 @@
-"""Helpers for the parsers of JSON input: sniffing a head, naming and cleaning decoded values, and timestamps."""
+"""Helpers for the parsers of JSON input: sniffing a head, naming and cleaning decoded values."""
 
 from __future__ import annotations
 
 import json
-import math
 import re
 from collections.abc import Iterable
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -14,8 +12,6 @@ _WS = re.compile(r"[ \t\n\r]*")
 _DECODER = json.JSONDecoder()
 _JSON_OPENING = re.compile(r'\ufeff?\s*(\{\s*["}]|\[\s*[\[{"\]])')
 _SURROGATE = re.compile("[\ud800-\udfff]")
-_EPOCH_MS = 1e11  # 1e11 seconds is the year 5138; 1e11 milliseconds is 1973
-_EPOCH_MAX_MS = 1e14
 
 # -- sniffing ------------------------------------------------------------------------------------------------------
 
@@ -107,38 +103,3 @@ def clean_value(value: Any) -> Any:
     if isinstance(value, list):
         return [clean_value(v) for v in value]
     return value
-
-
-def parse_timestamp(value: Any) -> datetime | None:
-    """ISO 8601 text, or epoch seconds / milliseconds (number or numeric string), as a datetime; null, "" as None.
-
-    Epoch values come back in UTC; ISO text keeps its offset, or stays naive without one. ValueError otherwise.
-    """
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
-        raise ValueError(f"expected an ISO 8601 date or epoch seconds, got {json_type(value)}")
-    if isinstance(value, str):
-        text = value.strip()
-        if not text:
-            return None
-        if re.fullmatch(r"-?\d+(\.\d+)?", text) and not re.fullmatch(r"\d{8}", text):  # YYYYMMDD is a date
-            return _from_epoch(float(text))
-        try:
-            return datetime.fromisoformat(text)
-        except ValueError:
-            raise ValueError(f"not an ISO 8601 date or epoch number: {value[:40]!r}") from None
-    try:
-        return _from_epoch(float(value))
-    except OverflowError:
-        raise ValueError(f"epoch value out of range: {value!r}") from None
-
-
-def _from_epoch(number: float) -> datetime:
-    if not math.isfinite(number) or abs(number) >= _EPOCH_MAX_MS:
-        raise ValueError(f"epoch value out of range: {number!r}")
-    seconds = number / 1000 if abs(number) >= _EPOCH_MS else number
-    try:
-        return datetime.fromtimestamp(seconds, tz=timezone.utc)
-    except (OverflowError, OSError, ValueError):
-        raise ValueError(f"epoch value out of range: {number!r}") from None

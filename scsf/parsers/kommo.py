@@ -1,9 +1,14 @@
 """Kommo (amoCRM) exports: API v4 JSON (leads with notes, notes lists, talks, amojo chat messages) and the
 one-row-per-note CSV, one conversation per lead (`lead:<id>`), talk (`talk:<id>`) or chat (`chat:<id>`).
 
-Streaming: a JSON export is walked record by record and a CSV row by row; notes and messages that arrive as a flat
-list are grouped as long as one lead's (or chat's) records are contiguous. A group that comes back after another
-one is a ParseError naming the line (sort the export by lead). Only the ids of finished groups stay in memory.
+Streaming and grouping: a JSON export is walked record by record and a CSV row by row. Flat lists (CSV rows, API
+notes not nested under their lead, chat messages) need not be sorted: a lead's notes may be scattered over the file.
+Every turn is spilled as it is read into a temporary SQLite database (`grouping.DiskGroups`) and read back grouped,
+leads in order of first appearance, each lead's notes in time order. Chosen over the alternatives: keeping groups in
+memory grows with the file; two passes (first collect which leads recur) parse a JSON export twice and still hold
+every lead id; a spill costs one write and one sorted read per note, keeps memory flat whatever the number of leads,
+and SQLite is in the standard library. A lead with very many notes is cut into parts (`parts.Parts`). Nothing comes
+out before the whole file has been read, so a malformed file fails before any conversation is handed on.
 """
 
 from __future__ import annotations
@@ -11,15 +16,19 @@ from __future__ import annotations
 import csv
 import unicodedata
 from collections.abc import Iterator
-from datetime import datetime, timezone
+from contextlib import closing
+from datetime import datetime
 from itertools import chain
 from pathlib import Path
 from typing import Any
 
 from scsf.parsers.base import ParsedConversation, ParsedTurn, Parser, ParseError, Provenance, Sniff
+from scsf.parsers.grouping import DiskGroups
 from scsf.parsers.jsonstream import JsonWalker
 from scsf.parsers.jsonvalues import clean_text, clean_value, json_type, key_list
+from scsf.parsers.parts import Build, PartLimits, Parts
 from scsf.parsers.textio import decoded_lines, detect_encoding, read_head
+from scsf.parsers.timestamps import from_epoch
 
 # Record kinds, and the array names (top level or under `_embedded`) that hold them.
 _CONTAINERS = {
@@ -43,7 +52,6 @@ _SYSTEM_NOTES = {
     "system",
 }
 _MESSAGE_NOTES = {"common", "sms_in", "sms_out", "call_in", "call_out", "nota", "note", "comun", "nota comun"}
-_MAX_EPOCH = 4_102_444_800  # 2100-01-01
 
 # CSV header aliases, normalised (case-folded, accents dropped, blanks collapsed); earlier aliases win.
 _LEAD_COLUMNS = (
@@ -122,35 +130,44 @@ def _csv_columns(header: list[str]) -> dict[str, int]:
 
 
 def _epoch(value: Any, name: str) -> datetime | None:
-    """Epoch seconds (milliseconds when implausibly large) as an aware UTC datetime; ValueError when unusable."""
+    """Epoch seconds or milliseconds (a number or a string of digits) as an aware UTC datetime; ValueError when
+    unusable."""
     if value is None:
         return None
     if isinstance(value, str) and value.strip().isdigit() and len(value.strip()) <= 15:
         value = int(value.strip())
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise ValueError(f"'{name}' is {json_type(value)}, not epoch seconds")
-    if value > _MAX_EPOCH * 100:
-        value = value / 1000
-    if not 0 <= value < _MAX_EPOCH:
-        raise ValueError(f"'{name}' {value!r} is out of range")
-    return datetime.fromtimestamp(value, tz=timezone.utc)
-
-
-def _csv_date(text: str) -> datetime | None:
-    text = text.strip()
-    if not text:
-        return None
-    if text.isdigit():
-        return _epoch(int(text), "date") if len(text) <= 15 else None
-    for fmt in _DATE_FORMATS:
-        try:
-            return datetime.strptime(text, fmt)
-        except ValueError:
-            continue
     try:
-        return datetime.fromisoformat(text)
+        return from_epoch(value)
     except ValueError:
-        return None
+        raise ValueError(f"'{name}' {value!r} is out of range") from None
+
+
+class _CsvDates:
+    """CSV date cells: epoch digits (aware UTC), one of `_DATE_FORMATS` or ISO 8601 (naive unless an offset is
+    written). The format that matched last is tried first: an export writes all its dates one way."""
+
+    def __init__(self) -> None:
+        self.format = _DATE_FORMATS[0]
+
+    def read(self, text: str) -> datetime | None:
+        text = text.strip()
+        if not text:
+            return None
+        if text.isdigit():
+            return _epoch(int(text), "date") if len(text) <= 15 else None
+        for fmt in (self.format, *_DATE_FORMATS):
+            try:
+                stamp = datetime.strptime(text, fmt)
+            except ValueError:
+                continue
+            self.format = fmt
+            return stamp
+        try:
+            return datetime.fromisoformat(text)
+        except ValueError:
+            return None
 
 
 def _ident(value: Any) -> str | None:
@@ -172,67 +189,6 @@ def _scalars(record: dict[str, Any], names: tuple[str, ...]) -> dict[str, Any]:
     }
 
 
-def _sort_key(turn: ParsedTurn) -> float:
-    """Seconds since the epoch; a naive time (CSV, local) is ordered as if it were UTC."""
-    stamp = turn.timestamp
-    if stamp is None:
-        return 0.0
-    return (stamp if stamp.tzinfo else stamp.replace(tzinfo=timezone.utc)).timestamp()
-
-
-def _by_time(turns: list[ParsedTurn]) -> list[ParsedTurn]:
-    """Turns in time order (stable); in source order when some have no time."""
-    if all(turn.timestamp is not None for turn in turns):
-        return sorted(turns, key=_sort_key)
-    return turns
-
-
-class _Groups:
-    """Contiguous groups of turns keyed by `lead:<id>` / `chat:<id>` / `talk:<id>`; a key seen again is an error."""
-
-    def __init__(self, parser: KommoExportParser, path: Path) -> None:
-        self.parser, self.path = parser, path
-        self.key: str | None = None
-        self.turns: list[ParsedTurn] = []
-        self.metadata: dict[str, Any] = {}
-        self.seen: set[str] = set()
-
-    def _check(self, key: str, line: int) -> None:
-        if key in self.seen:
-            raise ParseError(
-                self.path,
-                f"records of {key} start again after other records: one lead's (or chat's) rows must be "
-                "contiguous; sort the export by lead",
-                line=line,
-            )
-
-    def add(
-        self, key: str, turn: ParsedTurn | None, metadata: dict[str, Any], line: int
-    ) -> Iterator[ParsedConversation]:
-        if key != self.key:
-            self._check(key, line)
-            yield from self.flush()
-            self.seen.add(key)
-            self.key, self.metadata = key, dict(metadata)
-        if turn is not None:
-            self.turns.append(turn)
-
-    def whole(
-        self, key: str, turns: list[ParsedTurn], metadata: dict[str, Any], line: int
-    ) -> Iterator[ParsedConversation]:
-        if turns:
-            self._check(key, line)
-        yield from self.flush()
-        if turns:
-            self.seen.add(key)
-            yield self.parser.conversation(self.path, key, turns, metadata)
-
-    def flush(self) -> Iterator[ParsedConversation]:
-        if self.key is not None and self.turns:
-            yield self.parser.conversation(self.path, self.key, self.turns, self.metadata)
-        self.key, self.turns, self.metadata = None, [], {}
-
-
 class KommoExportParser(Parser):
     """Kommo / amoCRM exports.
 
@@ -246,10 +202,13 @@ class KommoExportParser(Parser):
     Notes of type common/sms/calls are `kind="message"`; service, cashier, geolocation and other system notes are
     `kind="system"`. A note's speaker is its author's name where the export has one, else the `created_by` user id
     ("system" for 0, Kommo's robot). Records without text are dropped, and so are conversations left with no turns.
-    Epoch times become aware UTC datetimes; CSV dates are kept naive, as written.
+    Epoch times become aware UTC datetimes; CSV dates are kept naive, as written (see `timestamps`).
     """
 
     name = "crm_kommo"
+
+    class Options(PartLimits):
+        pass
 
     @classmethod
     def sniff(cls, path: Path, head: str) -> Sniff:
@@ -285,19 +244,30 @@ class KommoExportParser(Parser):
         first = head.lstrip("\ufeff \t\r\n")[:1]
         if not first:
             raise ParseError(path, "empty file", line=1)
-        if first in ("{", "["):
-            yield from _JsonExport(self, path, encoding).parse()
-        else:
-            yield from self._csv(path, encoding)
+        with closing(DiskGroups()) as groups:
+            if first in ("{", "["):
+                _JsonExport(path, encoding, groups).read()
+            else:
+                self._csv(path, encoding, groups)
+            for key, metadata, turns in groups.groups():
+                parts = Parts(key, self._builder(path, metadata), self.options)
+                for turn in turns:
+                    yield from parts.add(turn)
+                yield from parts.finish()
 
-    def conversation(
-        self, path: Path, key: str, turns: list[ParsedTurn], metadata: dict[str, Any]
-    ) -> ParsedConversation:
-        return ParsedConversation(format=self.name, source=str(path), key=key, turns=_by_time(turns), metadata=metadata)
+    def _builder(self, path: Path, metadata: dict[str, Any]) -> Build:
+        """How a part of one lead's (talk's, chat's) conversation is made: its record's metadata plus the part's."""
+
+        def build(key: str, turns: list[ParsedTurn], part: dict[str, Any]) -> ParsedConversation:
+            return ParsedConversation(
+                format=self.name, source=str(path), key=key, turns=turns, metadata=metadata | part
+            )
+
+        return build
 
     # -- CSV ---------------------------------------------------------------------------------------------------
 
-    def _csv(self, path: Path, encoding: str) -> Iterator[ParsedConversation]:
+    def _csv(self, path: Path, encoding: str, groups: DiskGroups) -> None:
         lines = (text for _, text in decoded_lines(path, encoding))
         first = next(lines, None)
         if first is None:
@@ -312,8 +282,8 @@ class KommoExportParser(Parser):
             reason = f"not a Kommo CSV: the header needs a lead id and a text column (found {key_list(header)})"
             raise ParseError(path, reason, line=1)
         needed = max(columns.values()) + 1
-        groups = _Groups(self, path)
         source = str(path)
+        dates = _CsvDates()
         end = reader.line_num
         while True:
             try:
@@ -334,13 +304,13 @@ class KommoExportParser(Parser):
             metadata = {"source_format": "kommo_csv", "entity": "lead", "entity_id": _id_value(lead)}
             text = row[columns["text"]].strip()
             if not text:
-                yield from groups.add(key, None, metadata, line)
+                groups.add(key, metadata, None)
                 continue
             stamp = None
             if "date" in columns:
                 raw_date = row[columns["date"]]
                 try:
-                    stamp = _csv_date(raw_date)
+                    stamp = dates.read(raw_date)
                 except ValueError as exc:
                     raise ParseError(path, str(exc), line=line) from exc
                 if stamp is None and raw_date.strip():
@@ -361,23 +331,21 @@ class KommoExportParser(Parser):
                 kind=kind,
                 extra=extra,
             )
-            yield from groups.add(key, turn, metadata, line)
-        yield from groups.flush()
+            groups.add(key, metadata, turn)
 
 
 class _JsonExport:
     """One pass over a Kommo JSON file: top-level collections streamed, each record decoded on its own."""
 
-    def __init__(self, parser: KommoExportParser, path: Path, encoding: str) -> None:
-        self.parser, self.path, self.encoding = parser, path, encoding
+    def __init__(self, path: Path, encoding: str, groups: DiskGroups) -> None:
+        self.path, self.encoding, self.groups = path, encoding, groups
         self.source = str(path)
-        self.groups = _Groups(parser, path)
         self.users: dict[str, str] = {}
 
     def error(self, reason: str, line: int) -> ParseError:
         return ParseError(self.path, reason, line=line)
 
-    def parse(self) -> Iterator[ParsedConversation]:
+    def read(self) -> None:
         with JsonWalker(self.path, self.encoding) as stream:
             while not stream.at_end():  # one document, or one record per line
                 line = stream.line()
@@ -385,16 +353,15 @@ class _JsonExport:
                     for item_line in stream.items():
                         if stream.peek() != "{":
                             raise self.error(f"expected a Kommo record, found {json_type(stream.value())}", item_line)
-                        yield from self._record(stream, item_line, None, {})
+                        self._record(stream, item_line, None, {})
                 elif stream.peek() == "{":
-                    yield from self._top(stream, line)
+                    self._top(stream, line)
                 else:
                     raise stream.error("expected a JSON object or array")
-        yield from self.groups.flush()
 
     # -- walking ---------------------------------------------------------------------------------------------
 
-    def _top(self, stream: JsonWalker, line: int) -> Iterator[ParsedConversation]:
+    def _top(self, stream: JsonWalker, line: int) -> None:
         """A top-level object: its collections (under `_embedded` or not) are streamed; without any, it is a record."""
         fields: dict[str, Any] = {}
         found: list[str] = []
@@ -405,7 +372,7 @@ class _JsonExport:
                 for sub in stream.keys():
                     if sub in _CONTAINERS and stream.peek() == "[":
                         inner.append(sub)
-                        yield from self._collection(stream, sub, fields)
+                        self._collection(stream, sub, fields)
                     else:
                         others.append(sub)
                         stream.skip()
@@ -416,25 +383,25 @@ class _JsonExport:
                 found += inner
             elif key in _CONTAINERS and stream.peek() == "[":
                 found.append(key)
-                yield from self._collection(stream, key, fields)
+                self._collection(stream, key, fields)
             else:
                 fields[key] = stream.value()
         if not found:
-            yield from self._handle(fields, {}, line, None, {})
+            self._handle(fields, {}, line, None, {})
 
-    def _collection(self, stream: JsonWalker, name: str, context: dict[str, Any]) -> Iterator[ParsedConversation]:
+    def _collection(self, stream: JsonWalker, name: str, context: dict[str, Any]) -> None:
         kind = _CONTAINERS[name]
         for line in stream.items():
             if stream.peek() != "{":
                 raise self.error(f"an item of '{name}' is {json_type(stream.value())}, not an object", line)
             if kind in ("lead", "talk", "chat"):
-                yield from self._record(stream, line, kind, context)
+                self._record(stream, line, kind, context)
             else:
-                yield from self._handle(stream.value(), {}, line, kind, context)
+                self._handle(stream.value(), {}, line, kind, context)
 
     def _record(
         self, stream: JsonWalker, line: int, kind: str | None, context: dict[str, Any]
-    ) -> Iterator[ParsedConversation]:
+    ) -> None:
         """One record read key by key, so that the notes/messages inside it keep their own lines."""
         fields: dict[str, Any] = {}
         nested: dict[str, list[tuple[int, Any]]] = {}
@@ -451,7 +418,7 @@ class _JsonExport:
                 nested[key] = [(item_line, stream.value()) for item_line in stream.items()]
             else:
                 fields[key] = stream.value()
-        yield from self._handle(fields, nested, line, kind, context)
+        self._handle(fields, nested, line, kind, context)
 
     def _handle(
         self,
@@ -460,7 +427,7 @@ class _JsonExport:
         line: int,
         kind: str | None,
         context: dict[str, Any],
-    ) -> Iterator[ParsedConversation]:
+    ) -> None:
         if not isinstance(record, dict):
             raise self.error(f"expected a Kommo record, found {json_type(record)}", line)
         kind = kind or self._classify(record, nested)
@@ -476,14 +443,14 @@ class _JsonExport:
             if entity is None:
                 raise self.error("a note without 'entity_id' (its lead)", line)
             metadata = {"source_format": "kommo_json", "entity": "lead", "entity_id": _id_value(entity)}
-            yield from self.groups.add(f"lead:{entity}", self._note(record, line), metadata, line)
+            self.groups.add(f"lead:{entity}", metadata, self._note(record, line))
             return
         if kind == "message":
             record = self._unwrap(record)
             key = self._chat_key(record) or self._context_key(context) or f"chat:{self.path.stem}"
             entity, entity_id = key.split(":", 1)
             metadata = {"source_format": "kommo_json", "entity": entity, "entity_id": _id_value(entity_id)}
-            yield from self.groups.add(key, self._message(record, line), metadata, line)
+            self.groups.add(key, metadata, self._message(record, line))
             return
         turns = self._inner_turns(record, nested, line)
         if kind == "lead":
@@ -492,7 +459,7 @@ class _JsonExport:
                 raise self.error("a lead without an 'id'", line)
             metadata = {"source_format": "kommo_json", "entity": "lead", "entity_id": _id_value(lead)}
             metadata |= _scalars(record, ("pipeline_id", "status_id"))
-            yield from self.groups.whole(f"lead:{lead}", turns, metadata, line)
+            self._file(f"lead:{lead}", metadata, turns)
             return
         if kind == "talk":
             talk = _ident(record.get("talk_id")) or _ident(record.get("id"))
@@ -502,13 +469,19 @@ class _JsonExport:
             metadata |= _scalars(record, ("chat_id", "contact_id", "origin"))
             if record.get("entity_type") in ("lead", "leads") and _ident(record.get("entity_id")) is not None:
                 metadata["lead_id"] = _id_value(_ident(record["entity_id"]) or "")
-            yield from self.groups.whole(f"talk:{talk}", turns, metadata, line)
+            self._file(f"talk:{talk}", metadata, turns)
             return
         chat = _ident(record.get("chat_id")) or _ident(record.get("id"))
         if chat is None:
             raise self.error("a chat without 'id'", line)
         metadata = {"source_format": "kommo_json", "entity": "chat", "entity_id": _id_value(chat)}
-        yield from self.groups.whole(f"chat:{chat}", turns, metadata, line)
+        self._file(f"chat:{chat}", metadata, turns)
+
+    def _file(self, key: str, metadata: dict[str, Any], turns: list[ParsedTurn]) -> None:
+        """A whole record's turns (a lead's notes, a talk's or a chat's messages) under its key."""
+        self.groups.add(key, metadata, None)
+        for turn in turns:
+            self.groups.add(key, metadata, turn)
 
     @staticmethod
     def _classify(record: dict[str, Any], nested: dict[str, list[tuple[int, Any]]]) -> str | None:

@@ -1,5 +1,9 @@
 """Raw speech-to-text transcripts (Whisper and friends): JSON, SRT, WebVTT, TSV and plain text, one file = one
 conversation. Transcripts carry relative times, so turns have `timestamp=None` and `start`/`end` seconds in `extra`.
+
+Bounded memory: segments stream in, and the conversation is cut into parts (`parts.Parts`, by turns and characters;
+a recording has no sessions, so never at a gap) streamed out as each closes. One speaker's merged turn that reaches
+`max_chars_per_part` is cut there and goes on as a new turn marked `extra["continued"]`.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from pydantic import Field
 from scsf.parsers.base import ParsedConversation, ParsedTurn, Parser, ParseError, Provenance, Sniff
 from scsf.parsers.jsonstream import JsonWalker
 from scsf.parsers.jsonvalues import clean_text, json_type, key_list
+from scsf.parsers.parts import PartLimits, Parts
 from scsf.parsers.textio import decoded_lines, detect_encoding, read_head
 
 SourceFormat = Literal["whisper_json", "srt", "vtt", "tsv", "txt"]
@@ -104,11 +109,14 @@ class _Turn:
     line: int
     start: float | None
     end: float | None
+    continued: bool = False
     segments: int = 0
+    chars: int = 0
     parts: list[str] = field(default_factory=list)
     chunks: list[str] = field(default_factory=list)
 
     def add(self, text: str) -> None:
+        self.chars += len(text) + 1
         self.parts.append(text)
         if len(self.parts) >= 1024:  # keep many tiny strings from piling up in one long monologue
             self.chunks.append(" ".join(self.parts))
@@ -123,16 +131,16 @@ class TranscriptParser(Parser):
 
     Consecutive segments of one speaker become one turn (texts joined with a space). A segment with no speaker label
     continues the previous speaker ("unknown" at the start); Whisper JSON segments without `speaker` are "unknown".
-    Empty segments are dropped; a transcript with no text yields no conversation.
+    Empty segments are dropped; a transcript with no text yields no conversation. Parts after the first are keyed
+    `<stem>#part<n>`; each part's metadata counts its segments and gives its latest time (`duration_s`).
     """
 
     name = "transcript_raw"
 
-    class Options(Parser.Options):
+    class Options(PartLimits):
         source_format: SourceFormat | None = Field(
             default=None, description="force a variant instead of choosing by file extension, then content"
         )
-        max_chars: int = Field(default=64 << 20, ge=1, description="longest transcript text accepted, in characters")
 
     options: Options
 
@@ -183,9 +191,7 @@ class TranscriptParser(Parser):
             segments = {"srt": self._srt, "vtt": self._vtt, "tsv": self._tsv, "txt": self._txt}[source_format](
                 path, lines
             )
-        conversation = self._conversation(path, source_format, segments)
-        if conversation is not None:
-            yield conversation
+        yield from self._conversations(path, source_format, segments)
 
     @staticmethod
     def _choose(path: Path, encoding: str) -> SourceFormat:
@@ -207,62 +213,44 @@ class TranscriptParser(Parser):
 
     # -- merging -----------------------------------------------------------------------------------------------
 
-    def _conversation(self, path: Path, source_format: str, segments: Iterable[_Segment]) -> ParsedConversation | None:
+    def _conversations(
+        self, path: Path, source_format: str, segments: Iterable[_Segment]
+    ) -> Iterator[ParsedConversation]:
+        """Segments merged into turns (one speaker's consecutive segments), the turns into parts."""
         source = str(path)
-        turns: list[ParsedTurn] = []
+
+        def build(key: str, turns: list[ParsedTurn], part: dict[str, Any]) -> ParsedConversation:
+            moments = [turn.extra.get("end", turn.extra.get("start")) for turn in turns]
+            latest = max((moment for moment in moments if moment is not None), default=None)
+            metadata = {
+                "source_format": source_format,
+                "segments": sum(turn.extra["segments"] for turn in turns),
+                "duration_s": latest,
+            }
+            return ParsedConversation(format=self.name, source=source, key=key, turns=turns, metadata=metadata | part)
+
+        parts = Parts(path.stem, build, self.options)
+        limit = self.options.max_chars_per_part
         current: _Turn | None = None
-        count, chars, duration = 0, 0, None
-
-        def close(turn: _Turn) -> ParsedTurn:
-            extra: dict[str, Any] = {}
-            if turn.start is not None:
-                extra["start"] = round(turn.start, 3)
-            if turn.end is not None:
-                extra["end"] = round(turn.end, 3)
-            extra["segments"] = turn.segments
-            return ParsedTurn(
-                speaker=turn.speaker,
-                text=turn.text(),
-                provenance=Provenance(source=source, line=turn.line),
-                extra=extra,
-            )
-
         for segment in segments:
             text = " ".join(segment.text.split())
             if not text:
                 continue
-            chars += len(text) + 1
-            if chars > self.options.max_chars:
-                raise ParseError(path, f"transcript longer than {self.options.max_chars} characters", line=segment.line)
-            count += 1
-            for moment in (segment.start, segment.end):
-                if moment is not None and (duration is None or moment > duration):
-                    duration = moment
             speaker = segment.speaker if segment.speaker is not None else (current.speaker if current else "unknown")
-            if current is None or speaker != current.speaker:
+            if current is None or speaker != current.speaker or current.chars + len(text) > limit:
                 if current is not None:
-                    turns.append(close(current))
-                current = _Turn(speaker=speaker, line=segment.line, start=segment.start, end=segment.end)
+                    yield from parts.add(_turn(current, source))
+                continued = current is not None and speaker == current.speaker
+                current = _Turn(speaker, segment.line, segment.start, segment.end, continued=continued)
             current.add(text)
             current.segments += 1
             if segment.end is not None:
                 current.end = segment.end
             if current.start is None:
                 current.start = segment.start
-        if current is None:
-            return None
-        turns.append(close(current))
-        return ParsedConversation(
-            format=self.name,
-            source=source,
-            key=path.stem,
-            turns=turns,
-            metadata={
-                "source_format": source_format,
-                "segments": count,
-                "duration_s": round(duration, 3) if duration is not None else None,
-            },
-        )
+        if current is not None:
+            yield from parts.add(_turn(current, source))
+        yield from parts.finish()
 
     # -- Whisper JSON ------------------------------------------------------------------------------------------
 
@@ -496,6 +484,20 @@ class TranscriptParser(Parser):
                 start, end, text = _timing(path, number, text, _TXT_TIMING)
             speaker, text = split_speaker(text.strip())
             yield _Segment(speaker=speaker, text=text, line=number, start=start, end=end)
+
+
+def _turn(turn: _Turn, source: str) -> ParsedTurn:
+    extra: dict[str, Any] = {}
+    if turn.start is not None:
+        extra["start"] = round(turn.start, 3)
+    if turn.end is not None:
+        extra["end"] = round(turn.end, 3)
+    extra["segments"] = turn.segments
+    if turn.continued:
+        extra["continued"] = True
+    return ParsedTurn(
+        speaker=turn.speaker, text=turn.text(), provenance=Provenance(source=source, line=turn.line), extra=extra
+    )
 
 
 def _cue_segments(cue: tuple[float, float, int], texts: list[tuple[int, str]]) -> Iterator[_Segment]:

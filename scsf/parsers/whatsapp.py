@@ -7,19 +7,25 @@ proves day-first, a second field > 12 proves month-first), so `parse` reads the 
 the message-start lines for that evidence, then the real one. Neither pass holds more than one message's text.
 
 System lines (encryption notice, group events), media placeholders and deleted messages never become turns;
-they are counted in the conversation's metadata.
+they are counted in the metadata of the conversation part they fall in.
+
+Bounded memory: a chat is cut into conversations (`parts.Parts`) at a silence over `split_gap_hours` (24 h by
+default: a new session) and at `max_turns_per_part` / `max_chars_per_part`, each streamed out as it closes. Times
+are naive, as written (see `timestamps`). One message longer than `MAX_MESSAGE_CHARS` (WhatsApp itself stops at
+65,536) is a ParseError, so no single message can grow without bound either.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal
 
 from scsf.parsers.base import ParsedConversation, ParsedTurn, Parser, ParseError, Provenance, Sniff
+from scsf.parsers.parts import Parts, SessionLimits
 from scsf.parsers.textio import INVISIBLE, Encoding, decoded_lines, detect_encoding, strip_invisible
 
 _SP = "[ \u00a0\u202f]"
@@ -80,6 +86,7 @@ _IOS_MARK = re.compile(r":[ \u00a0]?\u200e")
 _EDITED = re.compile(r"\s*<(?:This message was edited|Se editó este mensaje\.?)>\s*\Z", re.I)
 
 DateOrder = Literal["day_first", "month_first"]
+MAX_MESSAGE_CHARS = 1 << 20
 
 
 def _variant_of(clean: str) -> str | None:
@@ -96,6 +103,7 @@ class _Pending:
     author: str | None
     marked: bool
     lines: list[str] = field(default_factory=list)
+    chars: int = 0
 
 
 @dataclass
@@ -104,13 +112,20 @@ class _Counts:
     media_omitted: int = 0
     deleted: int = 0
 
+    def take(self) -> dict[str, int]:
+        """The counts so far, then zero again (each conversation part has its own)."""
+        counts = asdict(self)
+        self.system_lines = self.media_omitted = self.deleted = 0
+        return counts
+
 
 class WhatsAppParser(Parser):
-    """One WhatsApp chat export (`_chat.txt` / `WhatsApp Chat with X.txt`) = one conversation keyed by file stem."""
+    """One WhatsApp chat export (`_chat.txt` / `WhatsApp Chat with X.txt`): conversations keyed by the file stem
+    (`<stem>#part<n>` after the first, see `parts`)."""
 
     name = "whatsapp_export"
 
-    class Options(Parser.Options):
+    class Options(SessionLimits):
         date_order: Literal["auto", "day_first", "month_first"] = "auto"
         """`auto`: from the file's evidence; without any, `default_date_order`."""
         default_date_order: DateOrder = "day_first"
@@ -139,8 +154,19 @@ class WhatsAppParser(Parser):
         encoding = self.options.encoding or detect_encoding(path)
         variant, day_first, evidence = self._scan(path, encoding)
         counts = _Counts()
-        turns: list[ParsedTurn] = []
         source = str(path)
+        facts = {
+            "variant": variant,
+            "encoding": encoding,
+            "date_order": "day_first" if day_first else "month_first",
+            "date_order_evidence": evidence,
+        }
+
+        def build(key: str, turns: list[ParsedTurn], part: dict[str, Any]) -> ParsedConversation:
+            metadata = facts | counts.take() | part
+            return ParsedConversation(format=self.name, source=source, key=key, turns=turns, metadata=metadata)
+
+        parts = Parts(path.stem, build, self.options)
         pending: _Pending | None = None
         pattern = _STARTS[variant]
         for number, raw in _lines(path, encoding):
@@ -149,23 +175,17 @@ class WhatsAppParser(Parser):
             if start is None:
                 if pending is None:
                     continue  # blank lines before the first message (the scan rejected anything else)
+                pending.chars += len(clean) + 1
+                if pending.chars > MAX_MESSAGE_CHARS:
+                    raise ParseError(path, f"message longer than {MAX_MESSAGE_CHARS} characters", line=pending.line)
                 pending.lines.append(clean)
                 continue
             if pending is not None:
-                self._flush(pending, source, turns, counts)
+                yield from self._flush(pending, source, parts, counts)
             pending = self._open(path, number, raw, start, day_first)
         if pending is not None:
-            self._flush(pending, source, turns, counts)
-        metadata: dict[str, Any] = {
-            "variant": variant,
-            "encoding": encoding,
-            "date_order": "day_first" if day_first else "month_first",
-            "date_order_evidence": evidence,
-            "system_lines": counts.system_lines,
-            "media_omitted": counts.media_omitted,
-            "deleted": counts.deleted,
-        }
-        yield ParsedConversation(format=self.name, source=source, key=path.stem, turns=turns, metadata=metadata)
+            yield from self._flush(pending, source, parts, counts)
+        yield from parts.finish()
 
     # -- the two passes ---------------------------------------------------------------------------------------
 
@@ -241,7 +261,9 @@ class WhatsAppParser(Parser):
         marked = author is not None and "\u200e" in raw and bool(_IOS_MARK.search(raw))
         return _Pending(number, timestamp, author, marked, [text])
 
-    def _flush(self, pending: _Pending, source: str, turns: list[ParsedTurn], counts: _Counts) -> None:
+    @staticmethod
+    def _flush(pending: _Pending, source: str, parts: Parts, counts: _Counts) -> Iterator[ParsedConversation]:
+        """The message as a turn into `parts` (yielding a part it closes), or counted as not conversation."""
         first = pending.lines[0].strip()
         kind = _NOT_TALK.fullmatch(first)
         kind = kind.lastgroup if kind else None
@@ -254,9 +276,9 @@ class WhatsAppParser(Parser):
         extra: dict[str, Any] = {}
         lines = pending.lines
         if kind == "media":
-            counts.media_omitted += 1
             lines = lines[1:]  # what follows a placeholder is the caption
             if not any(line.strip() for line in lines):
+                counts.media_omitted += 1
                 return
             extra["media"] = first
         text = "\n".join(lines).rstrip("\n")
@@ -264,15 +286,15 @@ class WhatsAppParser(Parser):
         if edited:
             text = text[: edited.start()]
             extra["edited"] = True
-        turns.append(
-            ParsedTurn(
-                speaker=pending.author,
-                text=text,
-                timestamp=pending.timestamp,
-                provenance=Provenance(source=source, line=pending.line),
-                extra=extra,
-            )
+        turn = ParsedTurn(
+            speaker=pending.author,
+            text=text,
+            timestamp=pending.timestamp,
+            provenance=Provenance(source=source, line=pending.line),
+            extra=extra,
         )
+        yield from parts.add(turn)
+        counts.media_omitted += kind == "media"  # after `add`: a caption counts in the part it opens
 
 
 def _timestamp(match: re.Match[str], day_first: bool) -> datetime:

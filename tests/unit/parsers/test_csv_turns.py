@@ -4,15 +4,11 @@ conversations or ParseError; a big file streams one conversation at a time."""
 
 from __future__ import annotations
 
-import random
-import tracemalloc
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from scsf.parsers.base import ParsedConversation, ParseError
@@ -20,6 +16,9 @@ from scsf.parsers.csv_turns import CSVDialogParser
 from scsf.parsers.detect import detect_format
 from scsf.parsers.textio import read_head
 from scsf.parsers.whatsapp import WhatsAppParser
+
+from ._fuzz import ParserFuzz
+from ._memory import parse_in_child
 
 FIXTURES = Path(__file__).parents[2] / "fixtures" / "parsers" / "csv"
 GOOD = ["soporte_crlf.csv", "mensajes_es_bom.csv", "dialogos.tsv", "chats_pipe.csv", "latin1.csv", "sin_conversacion.csv"]
@@ -67,7 +66,7 @@ def test_rfc4180_quoting_with_crlf_and_extra_columns() -> None:
     ]
     assert [t.extra for t in first.turns + second.turns] == [{"canal": "web"}] * 3 + [{"canal": "app"}] * 2
     columns = {"conversation": "conversation_id", "speaker": "speaker", "text": "text", "timestamp": "timestamp"}
-    assert first.metadata == {"encoding": "utf-8", "delimiter": ",", "columns": columns}
+    assert first.metadata == {"encoding": "utf-8", "delimiter": ",", "columns": columns, "part": 1, "first_line": 2}
 
 
 def test_spanish_headers_semicolons_and_bom() -> None:
@@ -79,7 +78,8 @@ def test_spanish_headers_semicolons_and_bom() -> None:
     ]
     assert turns(second) == [(4, "cliente", "¿Tienen la talla 26 en negro?", datetime(2024, 6, 11, 9, 5))]
     columns = {"conversation": "Id Conversación", "speaker": "Hablante", "text": "Mensaje", "timestamp": "Fecha"}
-    assert first.metadata == {"encoding": "utf-8-sig", "delimiter": ";", "columns": columns}
+    expected = {"encoding": "utf-8-sig", "delimiter": ";", "columns": columns, "part": 1, "first_line": 2}
+    assert first.metadata == expected
 
 
 def test_tab_separated() -> None:
@@ -94,7 +94,7 @@ def test_tab_separated() -> None:
         (5, "assistant", "Con gusto, ¿me confirmas tu correo?", None),
     ]
     columns = {"conversation": "dialog_id", "speaker": "role", "text": "content"}
-    assert first.metadata == {"encoding": "utf-8", "delimiter": "\t", "columns": columns}
+    assert first.metadata == {"encoding": "utf-8", "delimiter": "\t", "columns": columns, "part": 1, "first_line": 2}
 
 
 def test_pipes_and_upper_case_headers() -> None:
@@ -272,77 +272,21 @@ def test_detect_format_picks_csv(name: str) -> None:
 
 # -- any bytes: conversations or a ParseError ------------------------------------------------------------------
 
-FRAGMENTS = [
-    "conversation_id", "speaker", "text", "timestamp", "Hablante", "Mensaje", "fecha", "chat_id", "role", ",", ";",
-    "\t", "|", '"', '""', "\n", "\r\n", "\r", "A", "B", "Ana", "hola, qué tal", "2024-05-02T10:15:00", "1709655300",
-    "el martes", "\ufeff", "\x00", "é", " ",
-]  # fmt: skip
-
-
-def _check_any(path: Path, data: bytes) -> None:
-    path.write_bytes(data)
-    for parser in (
+class TestFuzz(ParserFuzz):
+    parsers = (
         CSVDialogParser(),
-        CSVDialogParser(CSVDialogParser.Options(delimiter=";", speaker_column="speaker")),
+        CSVDialogParser(CSVDialogParser.Options(delimiter=";", speaker_column="speaker", max_turns_per_part=2)),
         WhatsAppParser(),
-    ):
-        try:
-            for conversation in parser.parse(path):
-                assert isinstance(conversation, ParsedConversation)
-        except ParseError:
-            pass
-    head = read_head(path)
-    assert 0.0 <= CSVDialogParser.sniff(path, head).confidence <= 1.0
-
-
-def mutate(data: bytes, rnd: random.Random) -> bytes:
-    """Byte flips, truncation, line shuffles, duplicated or dropped lines, spliced bytes."""
-    for _ in range(rnd.randint(1, 4)):
-        op = rnd.randrange(5)
-        if op == 0 and data:
-            buf = bytearray(data)
-            for _ in range(rnd.randint(1, 8)):
-                buf[rnd.randrange(len(buf))] ^= 1 << rnd.randrange(8)
-            data = bytes(buf)
-        elif op == 1:
-            data = data[: rnd.randint(0, len(data))]
-        elif op == 2:
-            lines = data.split(b"\n")
-            rnd.shuffle(lines)
-            data = b"\n".join(lines)
-        elif op == 3:
-            lines = data.split(b"\n")
-            i = rnd.randrange(len(lines))
-            if rnd.random() < 0.5:
-                lines.insert(i, lines[rnd.randrange(len(lines))])
-            else:
-                del lines[i]
-            data = b"\n".join(lines)
-        else:
-            at = rnd.randint(0, len(data))
-            data = data[:at] + rnd.randbytes(rnd.randint(1, 6)) + data[at:]
-    return data
-
-
-@settings(max_examples=200, deadline=None)
-@given(data=st.binary(max_size=4096))
-def test_random_bytes_give_only_parse_errors(tmp_path_factory: pytest.TempPathFactory, data: bytes) -> None:
-    _check_any(tmp_path_factory.mktemp("csv") / "turnos.csv", data)
-
-
-@settings(max_examples=200, deadline=None)
-@given(parts=st.lists(st.sampled_from(FRAGMENTS), max_size=80))
-def test_random_csv_like_text_gives_only_parse_errors(
-    tmp_path_factory: pytest.TempPathFactory, parts: list[str]
-) -> None:
-    _check_any(tmp_path_factory.mktemp("csv") / "turnos.csv", "".join(parts).encode("utf-8"))
-
-
-@settings(max_examples=200, deadline=None)
-@given(name=st.sampled_from(GOOD + BAD), seed=st.integers(min_value=0, max_value=2**32))
-def test_mutated_fixtures_give_only_parse_errors(tmp_path_factory: pytest.TempPathFactory, name: str, seed: int) -> None:
-    data = mutate((FIXTURES / name).read_bytes(), random.Random(seed))
-    _check_any(tmp_path_factory.mktemp("csv") / name, data)
+    )
+    fixtures = sorted(FIXTURES.iterdir())
+    suffixes = (".csv", ".tsv")
+    tokens = [
+        part.encode() for part in (
+            "conversation_id", "speaker", "text", "timestamp", "Hablante", "Mensaje", "fecha", "chat_id", "role", ",",
+            ";", "\t", "|", '"', '""', "\n", "\r\n", "\r", "A", "B", "Ana", "hola, qué tal", "2024-05-02T10:15:00",
+            "1709655300", "el martes", "\ufeff", "\x00", "é", " ",
+        )
+    ] + [b"\xff", b"\xe9"]  # fmt: skip
 
 
 # -- streaming -------------------------------------------------------------------------------------------------
@@ -355,18 +299,21 @@ def test_a_200k_row_file_streams(tmp_path: Path) -> None:
         handle.write("conversation_id,speaker,text\r\n")
         for i in range(200_000):
             handle.write(f'c{i // 50},{"cliente" if i % 2 else "agente"},"Mensaje {i}, con coma"\r\n')
-    count = conversations = 0
-    last: ParsedConversation | None = None
-    tracemalloc.start()
-    try:
-        for conversation in CSVDialogParser().parse(path):
-            conversations += 1
-            count += len(conversation.turns)
-            last = conversation
-        _, peak = tracemalloc.get_traced_memory()
-    finally:
-        tracemalloc.stop()
-    assert (conversations, count) == (4_000, 200_000)
-    assert last is not None and last.key == "c3999" and last.turns[-1].provenance.line == 200_001
-    assert last.turns[-1].text == "Mensaje 199999, con coma"
-    assert peak < 30 * 2**20, f"peak {peak / 2**20:.1f} MiB"
+    seen = parse_in_child("csv_turno", path)
+    assert (seen["conversations"], seen["turns"]) == (4_000, 200_000)
+    assert (seen["keys"][-1], seen["last_lines"][-1]) == ("c3999", 200_001)
+    assert seen["last_text"] == "Mensaje 199999, con coma"
+    assert seen["peak"] < 30 * 2**20, f"peak grew {seen['peak'] / 2**20:.1f} MiB"
+
+
+def test_one_long_conversation_is_cut_into_parts(tmp_path: Path) -> None:
+    """Without a conversation column the whole file is one conversation: it goes out in parts."""
+    rows = "".join(f"{'cliente' if i % 2 else 'agente'},Mensaje {i}\n" for i in range(7))
+    conversations = parse(write(tmp_path, "speaker,text\n" + rows, "larga.csv"), max_turns_per_part=3)
+    assert [c.key for c in conversations] == ["larga", "larga#part2", "larga#part3"]
+    assert [[t.provenance.line for t in c.turns] for c in conversations] == [[2, 3, 4], [5, 6, 7], [8]]
+    assert [(c.metadata["part"], c.metadata["first_line"], c.metadata.get("split_by")) for c in conversations] == [
+        (1, 2, None),
+        (2, 5, "turns"),
+        (3, 8, "turns"),
+    ]

@@ -4,13 +4,12 @@ name the line and the keys found, sniffing, streaming and fuzzing."""
 from __future__ import annotations
 
 import json
-import tracemalloc
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
@@ -20,7 +19,8 @@ from scsf.parsers.openai_chat import OpenAIChatParser
 from scsf.parsers.sharegpt import ShareGPTParser
 from scsf.parsers.textio import read_head
 
-from ._jsonfuzz import FIXTURES, VOCABULARY, fixture_bytes, json_values, mutated, run_all
+from ._fuzz import FIXTURES, VOCABULARY, JsonFuzz, check_parsers, fuzz_settings, json_values
+from ._memory import parse_in_child
 
 HERE = FIXTURES / "json"
 PARSERS = [JSONConversationParser, ShareGPTParser, OpenAIChatParser]
@@ -339,36 +339,14 @@ def test_streams_a_large_jsonl_in_little_memory(tmp_path: Path) -> None:
     record = {"dialog_id": 1, "utterances": [turn]}
     with path.open("w", encoding="utf-8") as handle:
         handle.writelines(json.dumps({**record, "dialog_id": n}, ensure_ascii=False) + "\n" for n in range(30_000))
-    tracemalloc.start()
-    try:
-        count = 0
-        for conversation in JSONConversationParser().parse(path):
-            count += 1
-            last = conversation
-        peak = tracemalloc.get_traced_memory()[1]
-    finally:
-        tracemalloc.stop()
-    assert count == 30_000
-    assert (last.key, last.turns[0].provenance.line) == ("29999", 30_000)
-    assert peak < 30 * 1024 * 1024
+    seen = parse_in_child("json_generico", path)
+    assert seen["conversations"] == 30_000
+    assert (seen["keys"][-1], seen["last_lines"][0]) == ("29999", 30_000)
+    assert seen["peak"] < 30 * 1024 * 1024
 
 
-@given(data=st.binary(max_size=2048))
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-def test_random_bytes_raise_only_parse_error(tmp_path: Path, data: bytes) -> None:
-    path = tmp_path / "random.json"
-    path.write_bytes(data)
-    run_all(PARSERS, path)
-    run_all([JSONConversationParser], path, [NESTED])
-
-
-@given(data=mutated(fixture_bytes()))
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-def test_mutated_fixtures_raise_only_parse_error(tmp_path: Path, data: bytes) -> None:
-    path = tmp_path / "mutated.json"
-    path.write_bytes(data)
-    run_all(PARSERS, path)
-    run_all([JSONConversationParser], path, [NESTED])
+class TestFuzz(JsonFuzz):
+    parsers = (JSONConversationParser(), JSONConversationParser(NESTED))
 
 
 turn_items = st.dictionaries(st.sampled_from(VOCABULARY + ["who", "body", "at"]), json_values, max_size=5)
@@ -383,8 +361,7 @@ records = st.dictionaries(
 
 
 @given(batch=st.lists(records | json_values, min_size=1, max_size=4))
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@fuzz_settings
 def test_random_records_raise_only_parse_error(tmp_path: Path, batch: list[Any]) -> None:
-    path = write(tmp_path, batch)
-    run_all(PARSERS, path)
-    run_all([JSONConversationParser], path, [NESTED])
+    parsers = [*(parser() for parser in PARSERS), JSONConversationParser(NESTED)]
+    check_parsers(write(tmp_path, batch), parsers, empty_ok=True)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -13,9 +12,9 @@ from hypothesis import strategies as st
 
 from scsf.parsers.base import ParseError
 from scsf.parsers.jsonstream import JsonRecords as JsonStream
-from scsf.parsers.jsonvalues import first_record, parse_timestamp
+from scsf.parsers.jsonvalues import first_record
 
-from ._jsonfuzz import json_values
+from ._fuzz import json_values
 
 
 def records(path: Path, **kwargs: Any) -> list[tuple[Any, int, int, str]]:
@@ -150,31 +149,3 @@ def test_first_record_from_a_head() -> None:
     assert first_record("hola") is None
     assert first_record("[]") is None
 
-
-UTC = timezone.utc
-
-
-@pytest.mark.parametrize(
-    ("value", "expected"),
-    [
-        ("2024-03-05T10:15:00-06:00", datetime(2024, 3, 5, 10, 15, tzinfo=timezone(timedelta(hours=-6)))),
-        ("2024-03-05T16:15:00Z", datetime(2024, 3, 5, 16, 15, tzinfo=UTC)),
-        ("2024-03-05 10:15", datetime(2024, 3, 5, 10, 15)),
-        ("2024-03-05", datetime(2024, 3, 5)),
-        ("20240305", datetime(2024, 3, 5)),
-        (1709655300, datetime(2024, 3, 5, 16, 15, tzinfo=UTC)),
-        (1709655300.5, datetime(2024, 3, 5, 16, 15, 0, 500000, tzinfo=UTC)),
-        (1709655300000, datetime(2024, 3, 5, 16, 15, tzinfo=UTC)),
-        ("1709655300", datetime(2024, 3, 5, 16, 15, tzinfo=UTC)),
-        (None, None),
-        ("  ", None),
-    ],
-)
-def test_timestamps(value: Any, expected: datetime | None) -> None:
-    assert parse_timestamp(value) == expected
-
-
-@pytest.mark.parametrize("value", ["ayer", "2024-13-01", True, [1], {"t": 1}, 1e20, 10**400, "1" * 400, "-" * 3])
-def test_bad_timestamps_raise_value_error(value: Any) -> None:
-    with pytest.raises(ValueError):
-        parse_timestamp(value)

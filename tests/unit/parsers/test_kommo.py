@@ -5,14 +5,12 @@ exports stream."""
 from __future__ import annotations
 
 import json
-import random
-import tracemalloc
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from scsf.parsers import parser_class, parser_names
@@ -20,6 +18,9 @@ from scsf.parsers.base import ParsedConversation, ParseError
 from scsf.parsers.kommo import KommoExportParser
 from scsf.parsers.textio import read_head
 from scsf.parsers.transcript import TranscriptParser
+
+from ._fuzz import ParserFuzz, check_parsers, fuzz_settings, json_documents
+from ._memory import consume, parse_in_child
 
 FIXTURES = Path(__file__).parents[2] / "fixtures" / "parsers" / "kommo"
 ALL_FIXTURES = sorted(FIXTURES.iterdir())
@@ -81,6 +82,8 @@ def test_leads_with_embedded_notes() -> None:
         "entity_id": 3012001,
         "pipeline_id": 7200001,
         "status_id": 61000002,
+        "part": 1,
+        "first_line": 28,  # the earliest note's line
     }
     # time order, not file order; authors named from `_embedded.users`; the robot (0) is "system";
     # a call without text keeps its result as a system turn; an attachment without text is dropped
@@ -117,7 +120,7 @@ def test_leads_with_embedded_notes() -> None:
 def test_notes_list_grouped_by_lead() -> None:
     first, second = parse(FIXTURES / "notas.json")
     assert (first.key, second.key) == ("lead:44001", "lead:44002")
-    assert first.metadata == {"source_format": SOURCE, "entity": "lead", "entity_id": 44001}
+    assert first.metadata == {"source_format": SOURCE, "entity": "lead", "entity_id": 44001, "part": 1, "first_line": 2}
     assert turns(first) == [
         ("8100001", "Interesado en la Hilux doble cabina, uso para el rancho.", utc(1711000000), "message", 2),
         ("8100003", "Le compartimos la cotización por WhatsApp.", utc(1711003600), "message", 3),
@@ -129,7 +132,9 @@ def test_notes_list_grouped_by_lead() -> None:
 def test_chat_messages() -> None:
     first, second = parse(FIXTURES / "chat_mensajes.json")
     assert first.key == "chat:chat-demo-001"
-    assert first.metadata == {"source_format": SOURCE, "entity": "chat", "entity_id": "chat-demo-001"}
+    assert first.metadata == {
+        "source_format": SOURCE, "entity": "chat", "entity_id": "chat-demo-001", "part": 1, "first_line": 7
+    }  # fmt: skip
     assert turns(first) == [
         ("Cliente Web", "Buenas noches, ¿todavía tienen el Kicks que publicaron?", utc(1712000000), "message", 7),
         (
@@ -154,7 +159,9 @@ def test_chat_messages() -> None:
 def test_csv_with_spanish_headers() -> None:
     first, second = parse(FIXTURES / "notas_es.csv")
     assert first.key == "lead:5501"
-    assert first.metadata == {"source_format": "kommo_csv", "entity": "lead", "entity_id": 5501}
+    assert first.metadata == {
+        "source_format": "kommo_csv", "entity": "lead", "entity_id": 5501, "part": 1, "first_line": 2
+    }  # fmt: skip
     assert turns(first) == [
         (
             "Mariana (asesora)",
@@ -241,6 +248,8 @@ def test_talks_with_messages(tmp_path: Path) -> None:
         "contact_id": 501,
         "origin": "instagram_business",
         "lead_id": 3012001,
+        "part": 1,
+        "first_line": 14,
     }
     assert [(t.speaker, t.text) for t in conversation.turns] == [
         ("Cliente Web", "¿Tienen financiamiento?"),
@@ -342,7 +351,6 @@ def test_surrogates_in_json_text_are_replaced(tmp_path: Path) -> None:
         ("u.json", '{"_embedded": {"leads": [\n{"id": 1,}]}}', 2, "quoted object key"),
         ("u.json", '{"_embedded": {"leads": [\n{"id": 1}', 2, "expected ',' or ']'"),
         ("u.json", '{"_embedded": {"leads": [{"id": 1, "status_id": NaN}]}}', 1, "NaN is not valid JSON"),
-        ("u.csv", "Lead ID,Author,Text\n1,a,hola\n2,b,hola\n1,a,otra vez\n", 4, "lead:1 start again"),
         ("u.csv", "Lead ID,Author,Text\n1,a\n", 2, "row has 2 fields, the header has 3"),
         ("u.csv", "Lead ID,Author,Text\n,a,hola\n", 2, "row without a lead id"),
         ("u.csv", "Lead ID,Author,Text,Date created\n1,a,hola,mañana\n", 2, "unreadable date 'mañana'"),
@@ -361,18 +369,68 @@ def test_malformed_input_is_a_parse_error_with_the_line(
     assert (error.line, reason in error.reason) == (line, True), error.reason
 
 
-def test_non_contiguous_notes_name_the_line(tmp_path: Path) -> None:
-    def note(lead: int, text: str) -> dict[str, Any]:
-        return {"id": 1, "entity_id": lead, "created_at": 1712000000, "note_type": "common", "params": {"text": text}}
+def test_scattered_notes_are_grouped_by_lead_in_time_order(tmp_path: Path) -> None:
+    def note(lead: int, epoch: int, text: str) -> dict[str, Any]:
+        return {"entity_id": lead, "created_at": epoch, "note_type": "common", "params": {"text": text}}
 
-    document = {"_embedded": {"notes": [note(1, "a"), note(2, "b"), note(1, "c")]}}
-    path = write(tmp_path, "n.json", json.dumps(document).replace("}, {", "},\n{"))
-    conversations: list[str] = []
-    with pytest.raises(ParseError) as caught:
-        for conversation in KommoExportParser().parse(path):
-            conversations.append(conversation.key)
-    assert conversations == ["lead:1"]  # streamed: the first lead was already out when the fault was found
-    assert caught.value.line == 3 and "lead:1" in caught.value.reason
+    notes = [note(1, 30, "a3"), note(2, 10, "b1"), note(1, 10, "a1"), note(3, 5, "c1"), note(1, 20, "a2")]
+    path = write(tmp_path, "n.json", json.dumps({"_embedded": {"notes": notes}}).replace("}}, {", "}},\n{"))
+    conversations = parse(path)
+    assert [c.key for c in conversations] == ["lead:1", "lead:2", "lead:3"]  # in order of first appearance
+    assert [[(t.text, t.provenance.line) for t in c.turns] for c in conversations] == [
+        [("a1", 3), ("a2", 5), ("a3", 1)],
+        [("b1", 2)],
+        [("c1", 4)],
+    ]
+
+
+def test_scattered_csv_rows_keep_file_order_without_dates_and_merge_what_records_say(tmp_path: Path) -> None:
+    path = write(tmp_path, "u.csv", "Lead ID,Author,Text\n1,a,hola\n2,b,buenas\n1,a,otra vez\n2,b,\n1,c,adiós\n")
+    conversations = parse(path)
+    assert [(c.key, [t.text for t in c.turns]) for c in conversations] == [
+        ("lead:1", ["hola", "otra vez", "adiós"]),
+        ("lead:2", ["buenas"]),
+    ]
+    # a lead record and its notes listed apart: one conversation, with the lead's fields
+    document = {
+        "_embedded": {
+            "notes": [{"entity_id": 5, "created_at": 1712000100, "note_type": "common", "params": {"text": "nota"}}],
+            "leads": [{"id": 5, "pipeline_id": 9, "_embedded": {"notes": [
+                {"created_at": 1712000000, "note_type": "common", "params": {"text": "anidada"}}
+            ]}}],
+        }
+    }  # fmt: skip
+    (lead,) = parse(write(tmp_path, "mixto.json", document))
+    assert [t.text for t in lead.turns] == ["anidada", "nota"]
+    assert (lead.metadata["entity_id"], lead.metadata["pipeline_id"]) == (5, 9)
+
+
+def test_a_lead_with_many_notes_is_cut_into_parts() -> None:
+    parser = KommoExportParser(KommoExportParser.Options(max_turns_per_part=3))
+    first, second, other = parser.parse(FIXTURES / "leads_con_notas.json")
+    assert (first.key, second.key, other.key) == ("lead:3012001", "lead:3012001#part2", "lead:3012002")
+    assert [len(first.turns), len(second.turns)] == [3, 1]
+    assert (second.metadata["part"], second.metadata["split_by"]) == (2, "turns")
+    assert second.metadata["status_id"] == 61000002  # the lead's own fields in every part
+
+
+def test_a_scattered_40_mb_notes_export_groups_in_bounded_memory(tmp_path: Path) -> None:
+    """40,000 notes of 2,000 leads, each lead's 20 notes spread over the whole file, newest first: grouped per lead
+    through the on-disk spill, in time order, with a peak that is a small fraction of the file."""
+    path = tmp_path / "notas.csv"
+    text = "Cliente pide cotización del Versa con seguro, pregunta por el enganche. " * 14
+    with path.open("w", encoding="utf-8") as out:
+        out.write("ID de lead;Autor;Texto;Fecha\n")
+        for row in range(40_000):
+            lead, order = row % 2_000, 19 - row // 2_000
+            out.write(f"{lead};Asesora;Nota {order} {text};15/03/2024 {order:02d}:00\n")
+    size = path.stat().st_size
+    assert size > 40_000_000
+    seen = parse_in_child("crm_kommo", path)
+    assert (seen["conversations"], seen["turns"]) == (2_000, 40_000)
+    assert seen["keys"][:3] == ["lead:0", "lead:1", "lead:2"] and seen["keys"][-1] == "lead:1999"
+    assert seen["last_text"].startswith("Nota 19 ")  # written first, dated last
+    assert seen["peak"] < size // 10, f"peak grew {seen['peak'] / 2**20:.1f} MiB for {size / 2**20:.0f} MiB"
 
 
 def test_invalid_utf8_names_its_line(tmp_path: Path) -> None:
@@ -433,19 +491,6 @@ def test_detect_format_picks_kommo(path: Path) -> None:
 # -- streaming ---------------------------------------------------------------------------------------------------
 
 
-def _consume(path: Path) -> tuple[int, int, int]:
-    """(conversations, turns, tracemalloc peak) without keeping the conversations."""
-    tracemalloc.start()
-    try:
-        conversations = turn_count = 0
-        for conversation in KommoExportParser().parse(path):
-            conversations += 1
-            turn_count += len(conversation.turns)
-        return conversations, turn_count, tracemalloc.get_traced_memory()[1]
-    finally:
-        tracemalloc.stop()
-
-
 def test_large_leads_export_streams(tmp_path: Path) -> None:
     """~35 MB: leads with big custom fields and a few notes each, after a contacts list that is skipped."""
     path = tmp_path / "leads.json"
@@ -466,9 +511,9 @@ def test_large_leads_export_streams(tmp_path: Path) -> None:
             out.write(f'"_embedded": {{"tags": [], "notes": [\n{notes}]}}}}{separator}')
         out.write("]}}")
     assert path.stat().st_size > 30_000_000
-    conversations, turn_count, peak = _consume(path)
-    assert (conversations, turn_count) == (1_400, 4_200)
-    assert peak < 30_000_000, peak
+    seen = consume(KommoExportParser().parse(path))
+    assert (seen.conversations, seen.turns) == (1_400, 4_200)
+    assert seen.peak < 30_000_000, seen.peak
 
 
 def test_large_csv_streams(tmp_path: Path) -> None:
@@ -479,83 +524,40 @@ def test_large_csv_streams(tmp_path: Path) -> None:
         for row in range(4_000):
             out.write(f'{row // 4};Asesora;"{long_text}";15/03/2024 10:{row % 60:02d}\n')
     assert path.stat().st_size > 30_000_000
-    conversations, turn_count, peak = _consume(path)
-    assert (conversations, turn_count) == (1_000, 4_000)
-    assert peak < 30_000_000, peak
+    seen = consume(KommoExportParser().parse(path))
+    assert (seen.conversations, seen.turns) == (1_000, 4_000)
+    assert seen.peak < 30_000_000, seen.peak
 
 
 # -- any bytes: conversations or ParseError --------------------------------------------------------------------
 
 
-def _check(path: Path) -> None:
-    head = read_head(path)
-    assert 0.0 <= KommoExportParser.sniff(path, head).confidence <= 1.0
-    try:
-        for conversation in KommoExportParser().parse(path):
-            assert isinstance(conversation, ParsedConversation) and conversation.turns
-            json.dumps(conversation.model_dump(mode="json"))  # no surrogates, no odd types
-    except ParseError as error:
-        assert error.path == str(path) and error.reason
+PARSERS = (KommoExportParser(), KommoExportParser(KommoExportParser.Options(max_turns_per_part=1)))
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(
-    data=st.binary(max_size=2048),
-    suffix=st.sampled_from([".json", ".csv", ".jsonl", ".txt"]),
-    opener=st.sampled_from([b"", b"{", b"[", b"Lead ID,Text\n"]),
-)
-def test_random_bytes_only_raise_parse_error(tmp_path: Path, data: bytes, suffix: str, opener: bytes) -> None:
-    path = tmp_path / f"fuzz{suffix}"
-    path.write_bytes(opener + data)
-    _check(path)
+class TestFuzz(ParserFuzz):
+    parsers = PARSERS
+    fixtures = ALL_FIXTURES
+    suffixes = (".json", ".csv", ".jsonl", ".txt")
+    openers = (b"", b"{", b"[", b"Lead ID,Text\n")
+    tokens = [
+        b"\n", b",", b";", b'"', b"{", b"}", b"[", b"]", b":", b"\xff", b"\xc3", b"NaN", b"1e999", b"-1", b"null",
+        b'"_embedded"', b'"notes"', b'"note_type"', b"\\ud800", b"\r", b"\x00", b"99999999999999999999",
+        b'"entity_id": 1, ', b'"created_at": 1712000000, ', b"Lead ID;Autor;Texto;Fecha\n", b"15/03/2024 10:00",
+    ]  # fmt: skip
 
 
 KEYS = ["_embedded", "leads", "notes", "talks", "chats", "messages", "users", "id", "entity_id", "talk_id", "chat_id",
         "note_type", "params", "text", "created_at", "created_by", "message", "sender", "receiver", "name",
         "timestamp", "msec_timestamp", "conversation", "pipeline_id", "status_id", "author", "call_result"]  # fmt: skip
-SCALARS = st.one_of(
-    st.none(),
-    st.booleans(),
-    st.integers(min_value=-(10**25), max_value=10**25),
-    st.floats(allow_nan=False),
-    st.text(max_size=8),
-    st.sampled_from(["common", "call_in", "service_message", "1712000000", "\ud800", ""]),
-)
-RECORDS = st.recursive(
-    SCALARS,
-    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.sampled_from(KEYS), inner, max_size=6),
-    max_leaves=30,
+RECORDS = json_documents(
+    st.sampled_from(KEYS), ["common", "call_in", "service_message", "1712000000", "\ud800", ""], max_leaves=30
 )
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@fuzz_settings
 @given(document=RECORDS)
 def test_random_kommo_shaped_json_only_raises_parse_error(tmp_path: Path, document: Any) -> None:
     path = tmp_path / "estructura.json"
     path.write_text(json.dumps(document), encoding="utf-8", errors="surrogatepass")
-    _check(path)
-
-
-TOKENS = [b"\n", b",", b";", b'"', b"{", b"}", b"[", b"]", b":", b"\xff", b"\xc3", b"NaN", b"1e999", b"-1", b"null",
-          b'"_embedded"', b'"notes"', b'"note_type"', b"\\ud800", b"\r", b"\x00", b"99999999999999999999"]  # fmt: skip
-
-
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(fixture=st.sampled_from(ALL_FIXTURES), seed=st.integers(0, 2**32 - 1), edits=st.integers(1, 8))
-def test_mutated_fixtures_only_raise_parse_error(tmp_path: Path, fixture: Path, seed: int, edits: int) -> None:
-    rng = random.Random(seed)
-    data = bytearray(fixture.read_bytes())
-    for _ in range(edits):
-        at = rng.randrange(len(data) + 1)
-        action = rng.randrange(4)
-        if action == 0 and data:
-            del data[at : at + rng.randint(1, 20)]
-        elif action == 1:
-            data[at:at] = rng.choice(TOKENS)
-        elif action == 2 and data:
-            data[min(at, len(data) - 1)] = rng.randrange(256)
-        else:
-            data = data[:at]
-    path = tmp_path / f"mutado{fixture.suffix}"
-    path.write_bytes(bytes(data))
-    _check(path)
+    check_parsers(path, PARSERS)

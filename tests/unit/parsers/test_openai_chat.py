@@ -4,12 +4,11 @@ objects), metadata, errors with lines, sniffing, streaming and fuzzing."""
 from __future__ import annotations
 
 import json
-import tracemalloc
 from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from scsf.parsers.base import ParsedConversation, ParseError
@@ -18,7 +17,8 @@ from scsf.parsers.openai_chat import OpenAIChatParser
 from scsf.parsers.sharegpt import ShareGPTParser
 from scsf.parsers.textio import read_head
 
-from ._jsonfuzz import FIXTURES, VOCABULARY, fixture_bytes, json_values, mutated, run_all
+from ._fuzz import FIXTURES, VOCABULARY, JsonFuzz, check_parsers, fuzz_settings, json_values
+from ._memory import parse_in_child
 
 HERE = FIXTURES / "openai"
 PARSERS = [OpenAIChatParser, ShareGPTParser, JSONConversationParser]
@@ -301,34 +301,14 @@ def test_streams_a_100k_record_jsonl_in_little_memory(tmp_path: Path) -> None:
     path.write_text(json.dumps(record, ensure_ascii=False) + "\n", encoding="utf-8")
     with path.open("a", encoding="utf-8") as handle:
         handle.writelines(json.dumps(record, ensure_ascii=False) + "\n" for _ in range(99_999))
-    tracemalloc.start()
-    try:
-        count = 0
-        for conversation in OpenAIChatParser().parse(path):
-            count += 1
-            last = conversation
-        peak = tracemalloc.get_traced_memory()[1]
-    finally:
-        tracemalloc.stop()
-    assert count == 100_000
-    assert (last.key, last.turns[0].provenance.line) == ("big#99999", 100_000)
-    assert peak < 30 * 1024 * 1024
+    seen = parse_in_child("openai_chat", path)
+    assert seen["conversations"] == 100_000
+    assert (seen["keys"][-1], seen["last_lines"][0]) == ("big#99999", 100_000)
+    assert seen["peak"] < 30 * 1024 * 1024
 
 
-@given(data=st.binary(max_size=2048))
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-def test_random_bytes_raise_only_parse_error(tmp_path: Path, data: bytes) -> None:
-    path = tmp_path / "random.json"
-    path.write_bytes(data)
-    run_all(PARSERS, path)
-
-
-@given(data=mutated(fixture_bytes()))
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-def test_mutated_fixtures_raise_only_parse_error(tmp_path: Path, data: bytes) -> None:
-    path = tmp_path / "mutated.jsonl"
-    path.write_bytes(data)
-    run_all(PARSERS, path)
+class TestFuzz(JsonFuzz):
+    parsers = (OpenAIChatParser(),)
 
 
 messages = st.fixed_dictionaries(
@@ -346,6 +326,6 @@ records = st.fixed_dictionaries(
 
 
 @given(batch=st.lists(records | json_values, min_size=1, max_size=4))
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@fuzz_settings
 def test_random_records_raise_only_parse_error(tmp_path: Path, batch: list[Any]) -> None:
-    run_all(PARSERS, write(tmp_path, batch))
+    check_parsers(write(tmp_path, batch), [parser() for parser in PARSERS], empty_ok=True)

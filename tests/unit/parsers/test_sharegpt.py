@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import json
-import tracemalloc
 from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from scsf.parsers.base import ParsedConversation, ParseError
@@ -17,7 +16,8 @@ from scsf.parsers.openai_chat import OpenAIChatParser
 from scsf.parsers.sharegpt import ShareGPTParser
 from scsf.parsers.textio import read_head
 
-from ._jsonfuzz import FIXTURES, VOCABULARY, fixture_bytes, json_values, mutated, run_all
+from ._fuzz import FIXTURES, VOCABULARY, JsonFuzz, check_parsers, fuzz_settings, json_values
+from ._memory import parse_in_child
 
 HERE = FIXTURES / "sharegpt"
 PARSERS = [ShareGPTParser, OpenAIChatParser, JSONConversationParser]
@@ -193,34 +193,14 @@ def test_streams_a_100k_element_array_in_little_memory(tmp_path: Path) -> None:
         for index in range(100_000):
             handle.write(("," if index else "") + json.dumps(record, ensure_ascii=False, indent=1) + "\n")
         handle.write("]\n")
-    tracemalloc.start()
-    try:
-        count = last_line = 0
-        for conversation in ShareGPTParser().parse(path):
-            count += 1
-            last_line = conversation.turns[-1].provenance.line
-        peak = tracemalloc.get_traced_memory()[1]
-    finally:
-        tracemalloc.stop()
-    assert count == 100_000
-    assert last_line == 2 + 99_999 * 8 + 2  # records of 8 lines from line 2; the turn starts 2 lines in
-    assert peak < 30 * 1024 * 1024
+    seen = parse_in_child("sharegpt", path)
+    assert seen["conversations"] == 100_000
+    assert seen["last_lines"][-1] == 2 + 99_999 * 8 + 2  # records of 8 lines from line 2; the turn starts 2 lines in
+    assert seen["peak"] < 30 * 1024 * 1024
 
 
-@given(data=st.binary(max_size=2048))
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-def test_random_bytes_raise_only_parse_error(tmp_path: Path, data: bytes) -> None:
-    path = tmp_path / "random.jsonl"
-    path.write_bytes(data)
-    run_all(PARSERS, path)
-
-
-@given(data=mutated(fixture_bytes()))
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-def test_mutated_fixtures_raise_only_parse_error(tmp_path: Path, data: bytes) -> None:
-    path = tmp_path / "mutated.json"
-    path.write_bytes(data)
-    run_all(PARSERS, path)
+class TestFuzz(JsonFuzz):
+    parsers = (ShareGPTParser(),)
 
 
 records = st.fixed_dictionaries(
@@ -230,6 +210,6 @@ records = st.fixed_dictionaries(
 
 
 @given(batch=st.lists(records | json_values, min_size=1, max_size=4))
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@fuzz_settings
 def test_random_records_raise_only_parse_error(tmp_path: Path, batch: list[Any]) -> None:
-    run_all(PARSERS, write(tmp_path, batch))
+    check_parsers(write(tmp_path, batch), [parser() for parser in PARSERS], empty_ok=True)

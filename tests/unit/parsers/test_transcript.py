@@ -4,14 +4,10 @@ name the line; any bytes give conversations or ParseError, never another excepti
 from __future__ import annotations
 
 import json
-import random
-import tracemalloc
 from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from scsf.parsers import parser_class, parser_names
@@ -20,6 +16,9 @@ from scsf.parsers.kommo import KommoExportParser
 from scsf.parsers.jsonstream import JsonWalker as JsonStream
 from scsf.parsers.textio import decoded_lines, read_head
 from scsf.parsers.transcript import TranscriptParser, split_speaker
+
+from ._fuzz import ParserFuzz
+from ._memory import consume, parse_in_child
 
 FIXTURES = Path(__file__).parents[2] / "fixtures" / "parsers" / "transcript"
 ALL_FIXTURES = sorted(FIXTURES.iterdir())
@@ -50,6 +49,11 @@ def write(tmp_path: Path, name: str, content: str | bytes) -> Path:
     return path
 
 
+def one_part(conversation: ParsedConversation) -> dict[str, Any]:
+    """The part metadata of a transcript short enough to be one conversation."""
+    return {"part": 1, "first_line": conversation.turns[0].provenance.line}
+
+
 def parse_error(path: Path, **options: Any) -> ParseError:
     with pytest.raises(ParseError) as caught:
         parse(path, **options)
@@ -64,7 +68,8 @@ def test_whisperx_json_with_diarization() -> None:
     conversation = only(FIXTURES / "whisperx_diarizada.json")
     assert conversation.format == "transcript_raw"
     assert conversation.key == "whisperx_diarizada"
-    assert conversation.metadata == {"source_format": "whisper_json", "segments": 6, "duration_s": 19.0}
+    expected = {"source_format": "whisper_json", "segments": 6, "duration_s": 19.0}
+    assert conversation.metadata == expected | one_part(conversation)
     assert turns(conversation) == [
         (
             "SPEAKER_00",
@@ -96,7 +101,8 @@ def test_whisperx_json_with_diarization() -> None:
 
 def test_whisper_json_without_diarization_is_one_unknown_speaker() -> None:
     conversation = only(FIXTURES / "whisper_sin_diarizar.json")
-    assert conversation.metadata == {"source_format": "whisper_json", "segments": 2, "duration_s": 6.2}
+    expected = {"source_format": "whisper_json", "segments": 2, "duration_s": 6.2}
+    assert conversation.metadata == expected | one_part(conversation)
     assert turns(conversation) == [
         (
             "unknown",
@@ -109,7 +115,8 @@ def test_whisper_json_without_diarization_is_one_unknown_speaker() -> None:
 
 def test_srt_with_speaker_prefixes() -> None:
     conversation = only(FIXTURES / "llamada.srt")
-    assert conversation.metadata == {"source_format": "srt", "segments": 5, "duration_s": 65.25}
+    expected = {"source_format": "srt", "segments": 5, "duration_s": 65.25}
+    assert conversation.metadata == expected | one_part(conversation)
     assert turns(conversation) == [
         (
             "SPEAKER_00",
@@ -135,7 +142,7 @@ def test_srt_with_speaker_prefixes() -> None:
 
 def test_vtt_with_voice_tags_notes_and_styles() -> None:
     conversation = only(FIXTURES / "llamada.vtt")
-    assert conversation.metadata == {"source_format": "vtt", "segments": 6, "duration_s": 13.9}
+    assert conversation.metadata == {"source_format": "vtt", "segments": 6, "duration_s": 13.9} | one_part(conversation)
     assert turns(conversation) == [
         ("Vendedor", "Buenas tardes, bienvenido a Seminuevos Norte.", 11, {"start": 0.0, "end": 3.5, "segments": 1}),
         (
@@ -151,7 +158,7 @@ def test_vtt_with_voice_tags_notes_and_styles() -> None:
 
 def test_whisper_tsv_without_speakers() -> None:
     conversation = only(FIXTURES / "whisper.tsv")
-    assert conversation.metadata == {"source_format": "tsv", "segments": 3, "duration_s": 8.0}
+    assert conversation.metadata == {"source_format": "tsv", "segments": 3, "duration_s": 8.0} | one_part(conversation)
     assert turns(conversation) == [
         (
             "unknown",
@@ -165,7 +172,7 @@ def test_whisper_tsv_without_speakers() -> None:
 
 def test_tsv_with_speaker_column() -> None:
     conversation = only(FIXTURES / "diarizada.tsv")
-    assert conversation.metadata == {"source_format": "tsv", "segments": 4, "duration_s": 12.5}
+    assert conversation.metadata == {"source_format": "tsv", "segments": 4, "duration_s": 12.5} | one_part(conversation)
     assert turns(conversation) == [
         (
             "SPEAKER_00",
@@ -190,7 +197,7 @@ def test_tsv_with_speaker_column() -> None:
 
 def test_txt_with_prefixes_and_continuation_lines() -> None:
     conversation = only(FIXTURES / "con_hablantes.txt")
-    assert conversation.metadata == {"source_format": "txt", "segments": 6, "duration_s": None}
+    assert conversation.metadata == {"source_format": "txt", "segments": 6, "duration_s": None} | one_part(conversation)
     assert turns(conversation) == [
         ("Vendedor", "Buenas tardes, ¿busca algún modelo en particular?", 1, {"segments": 1}),
         (
@@ -211,7 +218,7 @@ def test_txt_with_prefixes_and_continuation_lines() -> None:
 
 def test_txt_without_prefixes_is_one_unknown_turn() -> None:
     conversation = only(FIXTURES / "sin_hablantes.txt")
-    assert conversation.metadata == {"source_format": "txt", "segments": 3, "duration_s": None}
+    assert conversation.metadata == {"source_format": "txt", "segments": 3, "duration_s": None} | one_part(conversation)
     assert turns(conversation) == [
         (
             "unknown",
@@ -235,7 +242,8 @@ def test_txt_with_whisper_console_timings(tmp_path: Path) -> None:
         "[01:00:05.000 --> 01:00:07.250]  Y el resto a 24 meses.\n",
     )
     conversation = only(path)
-    assert conversation.metadata == {"source_format": "txt", "segments": 3, "duration_s": 3607.25}
+    expected = {"source_format": "txt", "segments": 3, "duration_s": 3607.25}
+    assert conversation.metadata == expected | one_part(conversation)
     assert turns(conversation) == [
         ("Vendedor", "¿Qué enganche tiene pensado?", 1, {"start": 0.0, "end": 2.5, "segments": 1}),
         ("Cliente", "Unos cincuenta mil. Y el resto a 24 meses.", 2, {"start": 2.5, "end": 3607.25, "segments": 2}),
@@ -379,13 +387,40 @@ def test_invalid_utf8_names_its_line(tmp_path: Path) -> None:
     assert parse_error(json_path).line == 4002
 
 
-def test_overlong_lines_and_transcripts_are_refused(tmp_path: Path) -> None:
+def test_overlong_lines_are_refused(tmp_path: Path) -> None:
     path = write(tmp_path, "largo.txt", "corto\n" + "x" * 5000 + "\n")
     with pytest.raises(ParseError) as caught:
         list(decoded_lines(path, "utf-8", max_line=1000))
     assert caught.value.line == 2
-    error = parse_error(write(tmp_path, "mucho.txt", "Cliente: " + "bla " * 100 + "\n" + "más\n"), max_chars=50)
-    assert error.line == 1 and "longer than 50 characters" in error.reason
+
+
+def test_a_long_monologue_is_cut_into_continued_turns_and_parts(tmp_path: Path) -> None:
+    path = write(tmp_path, "monologo.txt", "".join(f"frase número {n:02d}.\n" for n in range(10)))
+    # 16 characters a segment: two fit a 40-character turn, and two such turns do not fit one part.
+    conversations = parse(path, max_chars_per_part=40)
+    assert [c.key for c in conversations] == ["monologo"] + [f"monologo#part{n}" for n in range(2, 6)]
+    assert [turns(c) for c in conversations] == [
+        [("unknown", f"frase número {n:02d}. frase número {n + 1:02d}.", n + 1, {"segments": 2} | more)]
+        for n, more in zip(range(0, 10, 2), [{}] + [{"continued": True}] * 4, strict=True)
+    ]
+    assert [(c.metadata["part"], c.metadata["first_line"], c.metadata.get("split_by")) for c in conversations] == [
+        (1, 1, None),
+        (2, 3, "chars"),
+        (3, 5, "chars"),
+        (4, 7, "chars"),
+        (5, 9, "chars"),
+    ]
+    assert {c.metadata["segments"] for c in conversations} == {2}
+
+
+def test_parts_by_turns_keep_every_turn() -> None:
+    whole = only(FIXTURES / "llamada.srt")
+    parts = parse(FIXTURES / "llamada.srt", max_turns_per_part=2)
+    assert [len(c.turns) for c in parts] == [2, 2]
+    assert [t for c in parts for t in turns(c)] == turns(whole)
+    assert [c.metadata.get("split_by") for c in parts] == [None, "turns"]
+    assert sum(c.metadata["segments"] for c in parts) == whole.metadata["segments"]
+    assert max(c.metadata["duration_s"] for c in parts) == whole.metadata["duration_s"]
 
 
 def test_unreadable_path_is_a_parse_error(tmp_path: Path) -> None:
@@ -451,15 +486,6 @@ def test_detect_format_picks_transcript(path: Path) -> None:
 # -- streaming ---------------------------------------------------------------------------------------------------
 
 
-def _peak_while(parse_all: Any) -> tuple[Any, int]:
-    tracemalloc.start()
-    try:
-        result = parse_all()
-        return result, tracemalloc.get_traced_memory()[1]
-    finally:
-        tracemalloc.stop()
-
-
 def test_large_whisperx_json_streams(tmp_path: Path) -> None:
     """~35 MB: a huge top-level text and word-level data are skipped; only the turns' text stays in memory."""
     path = tmp_path / "grande.json"
@@ -477,10 +503,14 @@ def test_large_whisperx_json_streams(tmp_path: Path) -> None:
         out.write(",".join([words[1:-1]] * 1_000))
         out.write('], "language": "es"}')
     assert path.stat().st_size > 30_000_000
-    conversations, peak = _peak_while(lambda: parse(path))
-    assert peak < 30_000_000, peak
-    (conversation,) = conversations
-    assert conversation.metadata == {"source_format": "whisper_json", "segments": 3_001, "duration_s": 3001.0}
+    seen = consume(TranscriptParser().parse(path))
+    assert seen.peak < 30_000_000, seen.peak
+    conversation = seen.last
+    assert seen.conversations == 1 and conversation is not None
+    assert conversation.metadata == {"source_format": "whisper_json", "segments": 3_001, "duration_s": 3001.0} | {
+        "part": 1,
+        "first_line": 2,
+    }
     assert len(conversation.turns) == 61 and conversation.turns[-1].speaker == "unknown"
     assert conversation.turns[-1].provenance.line == 3_002
 
@@ -496,9 +526,9 @@ def test_large_vtt_streams(tmp_path: Path) -> None:
             out.write(f"00:{n // 60:02d}:{n % 60:02d}.000 --> 00:{n // 60:02d}:{n % 60:02d}.900\n")
             out.write(f"<v {'Cliente' if n % 2 else 'Vendedor'}>Sí.</v>\n\n")
     assert path.stat().st_size > 25_000_000
-    conversations, peak = _peak_while(lambda: parse(path))
-    assert peak < 30_000_000, peak
-    assert len(conversations[0].turns) == 300 and conversations[0].metadata["duration_s"] == 299.9
+    seen = consume(TranscriptParser().parse(path))
+    assert seen.peak < 30_000_000, seen.peak
+    assert seen.turns == 300 and seen.last is not None and seen.last.metadata["duration_s"] == 299.9
 
 
 def test_srt_memory_does_not_grow_with_the_file(tmp_path: Path) -> None:
@@ -509,54 +539,44 @@ def test_srt_memory_does_not_grow_with_the_file(tmp_path: Path) -> None:
             stamp = f"{start // 3600:02d}:{start // 60 % 60:02d}:{start % 60:02d}"
             speaker = "Vendedor" if (number // 1000) % 2 else "Cliente"
             out.write(f"{number + 1}\n{stamp},000 --> {stamp},900\n<i>{speaker}:</i> Sí.\n\n")
-    conversations, peak = _peak_while(lambda: parse(path))
-    assert peak < path.stat().st_size // 2, peak
-    assert [t.extra["segments"] for t in conversations[0].turns] == [1000] * 12
+    seen = consume(TranscriptParser().parse(path))
+    assert seen.peak < path.stat().st_size // 2, seen.peak
+    assert seen.last is not None and [t.extra["segments"] for t in seen.last.turns] == [1000] * 12
+
+
+def test_a_50_mb_monologue_streams_in_bounded_memory(tmp_path: Path) -> None:
+    """200,000 unlabelled lines of 255 characters (~50 MB) are one speaker: before, one turn of the whole file; now
+    turns cut at 1 MiB (4,096 segments of 256 characters with their space) are parts of their own, streamed out."""
+    path = tmp_path / "monologo.txt"
+    filler = ("precio " * 36)[:248]  # no trailing blank: 255 characters a line, as the segment's text
+    with path.open("w", encoding="utf-8") as out:
+        for n in range(200_000):
+            out.write(f"{n:06d} {filler}\n")
+    size = path.stat().st_size
+    assert size > 50_000_000
+    seen = parse_in_child("transcript_raw", path)
+    assert (seen["conversations"], seen["turns"]) == (49, 49)  # 48 x 4,096 segments + 3,392
+    assert seen["chars"] == 200_000 * 256 - 49  # every segment, one space between two in a turn
+    assert seen["last_metadata"] == {
+        "source_format": "txt", "segments": 3_392, "duration_s": None, "part": 49, "first_line": 196_609,
+        "split_by": "chars",
+    }  # fmt: skip
+    assert seen["last_text"].endswith(f"199998 {filler} 199999 {filler}")
+    assert seen["peak"] < size // 10, f"peak grew {seen['peak'] / 2**20:.1f} MiB for {size / 2**20:.0f} MiB"
 
 
 # -- any bytes: conversations or ParseError --------------------------------------------------------------------
 
-SUFFIXES = [".json", ".srt", ".vtt", ".tsv", ".txt", ".bin"]
 
-
-def _check(path: Path) -> None:
-    try:
-        for conversation in TranscriptParser().parse(path):
-            assert isinstance(conversation, ParsedConversation)
-            json.dumps(conversation.model_dump(mode="json"))  # no surrogates, no odd types
-    except ParseError as error:
-        assert error.path == str(path)
-
-
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(data=st.binary(max_size=2048), suffix=st.sampled_from(SUFFIXES))
-def test_random_bytes_only_raise_parse_error(tmp_path: Path, data: bytes, suffix: str) -> None:
-    path = tmp_path / f"fuzz{suffix}"
-    path.write_bytes(data)
-    _check(path)
-
-
-TOKENS = [b"-->", b"\n\n", b"WEBVTT", b"<v ", b"</v>", b"NOTE", b"\t", b":", b"[", b"]", b"{", b"}", b'"', b",",
-          b"\\u", b"\xff", b"\xc3", b"99:99:99,999", b"NaN", b"1e999", b"SPEAKER_00: ", b"\r", b"\x00", b"-"]
-
-
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(fixture=st.sampled_from(ALL_FIXTURES), seed=st.integers(0, 2**32 - 1), edits=st.integers(1, 8))
-def test_mutated_fixtures_only_raise_parse_error(tmp_path: Path, fixture: Path, seed: int, edits: int) -> None:
-    rng = random.Random(seed)
-    data = bytearray(fixture.read_bytes())
-    for _ in range(edits):
-        at = rng.randrange(len(data) + 1)
-        action = rng.randrange(4)
-        if action == 0 and data:
-            del data[at : at + rng.randint(1, 20)]
-        elif action == 1:
-            data[at:at] = rng.choice(TOKENS)
-        elif action == 2 and data:
-            data[min(at, len(data) - 1)] = rng.randrange(256)
-        else:
-            data = data[:at]
-    path = tmp_path / f"mutado{fixture.suffix}"
-    path.write_bytes(bytes(data))
-    _check(path)
-
+class TestFuzz(ParserFuzz):
+    parsers = (
+        TranscriptParser(),
+        TranscriptParser(TranscriptParser.Options(max_turns_per_part=2, max_chars_per_part=9)),
+    )
+    fixtures = ALL_FIXTURES
+    suffixes = (".json", ".srt", ".vtt", ".tsv", ".txt", ".bin")
+    tokens = [
+        b"-->", b"\n\n", b"WEBVTT", b"<v ", b"</v>", b"NOTE", b"\t", b":", b"[", b"]", b"{", b"}", b'"', b",", b"\\u",
+        b"\xff", b"\xc3", b"99:99:99,999", b"00:00:01,000 --> 00:00:02,000\n", b"NaN", b"1e999", b"SPEAKER_00: ",
+        b"\r", b"\x00", b"-", b"1\n", b"start\tend\ttext\n",
+    ]  # fmt: skip
