@@ -14,7 +14,7 @@ from appliance.state import load_domains, open_store, state
 
 
 def run(
-    config: Annotated[Path | None, typer.Option("--config", help="Run config TOML ([run] table)")] = None,
+    config: Annotated[Path | None, typer.Option("--config", help="Run config TOML (a \\[run] table; see appliance/examples)")] = None,
     resume: Annotated[str | None, typer.Option("--resume", help="Resume this run id where it stopped")] = None,
     domain: Annotated[str | None, typer.Option(help="Domain namespace or alias")] = None,
     seed: Annotated[list[str] | None, typer.Option("--seed", help="Seed id (repeatable)")] = None,
