@@ -6,6 +6,8 @@ from __future__ import annotations
 from contextlib import closing
 from datetime import datetime
 
+import pytest
+
 from scsf.parsers.base import ParsedTurn, Provenance
 from scsf.parsers.grouping import DiskGroups
 
@@ -39,3 +41,17 @@ def test_a_group_left_half_read_does_not_spill_into_the_next() -> None:
         for key, _, turns in groups.groups():
             seen.append((key, next(turns).text))
     assert seen == [("x", "x0"), ("y", "y0")]
+
+
+def test_groups_forgotten_from_memory_are_found_again_on_disk(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("scsf.parsers.grouping.RECENT_GROUPS", 1)
+    with closing(DiskGroups()) as groups:
+        groups.add("x", {"lead": "x"}, turn("x-untimed", None))
+        groups.add("y", {"lead": "y"}, turn("y2", 2))
+        groups.add("x", {"stage": 3}, turn("x-late", 1))  # x comes back from the database, untimed flag and all
+        groups.add("y", {}, turn("y1", 1))
+        read = [(key, metadata, [t.text for t in turns]) for key, metadata, turns in groups.groups()]
+    assert read == [
+        ("x", {"lead": "x", "stage": 3}, ["x-untimed", "x-late"]),
+        ("y", {"lead": "y"}, ["y1", "y2"]),
+    ]

@@ -80,6 +80,8 @@ def test_element_lines_locate_nested_array_items(tmp_path: Path) -> None:
         ("[\n {}\n {}\n]", 3, "invalid JSON: expected ',' or ']' after an array element"),
         ("[\n {},\n]", 3, "invalid JSON: Expecting value"),
         ("[{}]\n{}", 2, "invalid JSON: data after the top-level array"),
+        ("[\n {}, \n", 3, "invalid JSON: the top-level array is not closed"),
+        ("[\n {} \n", 3, "invalid JSON: the top-level array is not closed"),
         ("\n\nhola", 3, "invalid JSON: Expecting value"),
         ("[" * 100_000, 1, "invalid JSON: nested too deeply"),
         ("1" * 5000, 1, "invalid JSON: Exceeds the limit"),

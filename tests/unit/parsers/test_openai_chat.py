@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from scsf.parsers.base import ParsedConversation, ParseError
 from scsf.parsers.json_generic import JSONConversationParser
+from scsf.parsers.jsonrecords import Provenances
 from scsf.parsers.openai_chat import OpenAIChatParser
 from scsf.parsers.sharegpt import ShareGPTParser
 from scsf.parsers.textio import read_head
@@ -225,6 +226,10 @@ def test_edge_messages(tmp_path: Path) -> None:
         ),
         ({"messages": [{"role": "assistant", "tool_calls": {}}]}, "field 'messages[0].tool_calls' must be an array"),
         (
+            {"messages": [{"role": "assistant", "tool_calls": [3]}]},
+            "field 'messages[0].tool_calls[0]' must be an object",
+        ),
+        (
             {"messages": [{"role": "assistant", "tool_calls": [{"id": "c"}]}]},
             "missing field 'messages[0].tool_calls[0].function'",
         ),
@@ -305,6 +310,16 @@ def test_streams_a_100k_record_jsonl_in_little_memory(tmp_path: Path) -> None:
     assert seen["conversations"] == 100_000
     assert (seen["keys"][-1], seen["last_lines"][0]) == ("big#99999", 100_000)
     assert seen["peak"] < 30 * 1024 * 1024
+
+
+def test_line_provenances_are_shared_and_their_cache_stays_bounded() -> None:
+    provenances = Provenances("big.jsonl")
+    first = provenances(1)
+    assert provenances(1) is first  # the turns of one record share one object
+    for line in range(2, 5_000):
+        provenances(line)
+    again = provenances(1)  # the cache was emptied past 4,096 lines: built anew
+    assert again == first and again is not first and provenances(4_999).line == 4_999
 
 
 class TestFuzz(JsonFuzz):

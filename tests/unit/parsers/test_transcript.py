@@ -440,6 +440,21 @@ def test_json_stream_refuses_oversized_values(tmp_path: Path) -> None:
         assert stream.at_end()
 
 
+def test_json_stream_skips_scalars_and_walks_values_wider_than_its_window(tmp_path: Path) -> None:
+    wide = '{"a": 12.5,\n "b": [1, {"c": [2, 3]}, "' + "x" * 3000 + '"%s],\n "d": true}'
+    with JsonStream(write(tmp_path, "ancho.json", wide % ""), "utf-8", chunk=1024) as stream:
+        keys = []
+        for key in stream.keys():
+            keys.append(key)
+            stream.skip()
+        assert keys == ["a", "b", "d"] and stream.at_end()
+    with JsonStream(write(tmp_path, "roto.json", wide % "\n 7"), "utf-8", chunk=1024) as stream:
+        with pytest.raises(ParseError, match="expected ',' or ']'") as caught:
+            for _ in stream.keys():
+                stream.skip()
+    assert caught.value.line == 3
+
+
 # -- sniffing and detection ----------------------------------------------------------------------------------
 
 
