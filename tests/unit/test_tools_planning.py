@@ -1,5 +1,6 @@
 """plan_tool_calls: one call per seed tool, at the first flow stage the tool lists (else the documented fallback),
-ordered by flow position, with facts shared between tools and results equal to run_tool."""
+ordered by flow position, with facts shared between tools and results equal to run_tool on the arguments and the
+seed's stated facts."""
 
 from __future__ import annotations
 
@@ -39,7 +40,7 @@ def test_every_pilot_seed_gets_one_call_per_tool_at_a_listed_stage(pilot: list[S
             tool = pack.tool(invocation.name)
             listed = next(stage for stage in flow if stage in tool.etapas)
             assert invocation.stage == listed, (seed.seed_id, tool.nombre)
-            assert invocation.result == run_tool(invocation.name, invocation.arguments)
+            assert invocation.result == run_tool(invocation.name, invocation.arguments, invocation.stated)
 
 
 def test_pack_tool_stages_are_stages_the_assistant_speaks(domains: DomainRegistry) -> None:

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from scsf.domains import DomainRegistry
-from scsf.generation.tools import derive_arguments, run_tool
+from scsf.generation.tools import derive_arguments, derive_stated, run_tool
 from scsf.generation.tools.registry import IMPLEMENTATIONS
 from scsf.generation.tools.schema import validate_arguments
 from scsf.hashing import sha256_hex
@@ -23,7 +23,7 @@ from scsf.seeds.schema import Seed
 DIGEST_SCRIPT = """
 import json, random
 from scsf.domains import DomainRegistry
-from scsf.generation.tools import derive_arguments, run_tool
+from scsf.generation.tools import derive_arguments, derive_stated, run_tool
 from scsf.hashing import sha256_hex
 from scsf.seeds.importer import pilot_seed_files, validate_seed_files
 domains = DomainRegistry.load()
@@ -32,7 +32,8 @@ for seed, _ in validate_seed_files(pilot_seed_files(), domains):
     pack = domains.get(seed.namespace)
     for name in seed.herramientas_disponibles:
         arguments = derive_arguments(pack.tool(name), seed, pack, random.Random(seed.seed_id))
-        rows.append([seed.seed_id, name, arguments, run_tool(name, arguments)])
+        stated = derive_stated(pack.tool(name), seed, pack, random.Random(seed.seed_id))
+        rows.append([seed.seed_id, name, arguments, run_tool(name, arguments, stated)])
 print(sha256_hex(json.dumps(rows, sort_keys=True, ensure_ascii=False)))
 """
 
@@ -42,13 +43,14 @@ def pilot(domains: DomainRegistry) -> list[tuple[Seed, str]]:
     return validate_seed_files(pilot_seed_files(), domains)
 
 
-def calls(pilot: list[tuple[Seed, str]], domains: DomainRegistry) -> list[tuple[Seed, str, dict, dict]]:
+def calls(pilot: list[tuple[Seed, str]], domains: DomainRegistry) -> list[tuple[Seed, str, dict, dict, dict]]:
     rows = []
     for seed, _ in pilot:
         pack = domains.get(seed.namespace)
         for name in seed.herramientas_disponibles:
             arguments = derive_arguments(pack.tool(name), seed, pack, random.Random(seed.seed_id))
-            rows.append((seed, name, arguments, run_tool(name, arguments)))
+            stated = derive_stated(pack.tool(name), seed, pack, random.Random(seed.seed_id))
+            rows.append((seed, name, arguments, stated, run_tool(name, arguments, stated)))
     return rows
 
 
@@ -69,13 +71,15 @@ def test_every_declared_tool_is_implemented(domains: DomainRegistry) -> None:
 def test_every_pilot_tool_call_validates_and_repeats(pilot: list, domains: DomainRegistry) -> None:
     rows = calls(pilot, domains)
     assert len(rows) == sum(len(seed.herramientas_disponibles) for seed, _ in pilot) > 100
-    used = {name for _, name, _, _ in rows}
+    used = {name for _, name, _, _, _ in rows}
     assert used == set(IMPLEMENTATIONS), f"tools no pilot seed exercises: {set(IMPLEMENTATIONS) - used}"
-    for seed, name, arguments, result in rows:
+    assert sum(bool(stated) for _, _, _, stated, _ in rows) > 40
+    for seed, name, arguments, stated, result in rows:
         validate_arguments(domains.get(seed.namespace).tool(name).parametros, arguments, name)
-        assert plain_json(arguments) and plain_json(result), (seed.seed_id, name)
+        assert plain_json(arguments) and plain_json(stated) and plain_json(result), (seed.seed_id, name)
         assert json.loads(json.dumps(result)) == result
-        assert run_tool(name, json.loads(json.dumps(arguments))) == result, (seed.seed_id, name)
+        replayed = run_tool(name, json.loads(json.dumps(arguments)), json.loads(json.dumps(stated)))
+        assert replayed == result, (seed.seed_id, name)
         pack = domains.get(seed.namespace)
         again = derive_arguments(pack.tool(name), seed, pack, random.Random(seed.seed_id))
         assert again == arguments, (seed.seed_id, name)
@@ -83,7 +87,7 @@ def test_every_pilot_tool_call_validates_and_repeats(pilot: list, domains: Domai
 
 def test_results_do_not_depend_on_the_process(pilot: list, domains: DomainRegistry) -> None:
     """Hash randomisation differs per process; results must not (no `hash()`, no set order, no clock)."""
-    rows = [[seed.seed_id, name, arguments, result] for seed, name, arguments, result in calls(pilot, domains)]
+    rows = [[seed.seed_id, name, arguments, result] for seed, name, arguments, _, result in calls(pilot, domains)]
     here = sha256_hex(json.dumps(rows, sort_keys=True, ensure_ascii=False))
     for hash_seed in ("1", "4242"):
         environment = {**os.environ, "PYTHONHASHSEED": hash_seed}

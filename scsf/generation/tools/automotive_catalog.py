@@ -49,10 +49,15 @@ def transmission(facts: SeedFacts) -> str | None:
     return "manual" if facts.mentions("transmision_manual") else None
 
 
+def stated_price(facts: SeedFacts) -> int | float | None:
+    """`precio_389900_mxn`, `precio_lista_...`, `precio_unitario_...`, `precio_publicado_...`."""
+    return facts.number(r"precio(?:_lista|_unitario|_publicado)?", "mxn")
+
+
 def vehicle_price(facts: SeedFacts) -> int | float:
-    """The seed's price (`precio_389900_mxn`, `precio_lista_...`, `precio_unitario_...`), else the list price of a
-    catalogue version of the seed's segment (one `buscar_inventario` would show)."""
-    price = facts.number(r"precio(?:_lista|_unitario|_publicado)?", "mxn")
+    """The seed's price, else the list price of a catalogue version of the seed's segment (one `buscar_inventario`
+    would show)."""
+    price = stated_price(facts)
     if price is not None:
         return price
     wanted = transmission(facts)
@@ -66,10 +71,15 @@ def model_year(facts: SeedFacts) -> int:
     return year if year is not None else facts.draw("anio", lambda rng: REFERENCE_DATE.year - rng.randint(2, 10))
 
 
-def mileage(facts: SeedFacts) -> int:
-    """`kilometraje_38000_km`, else 12,000-20,000 km per year of age, in thousands."""
+def stated_mileage(facts: SeedFacts) -> int | None:
+    """`kilometraje_38000_km`; else the mileage of the car's scheduled service (`servicio_60000_km`)."""
     km = facts.number("kilometraje", "km", integer=True)
-    if km is not None:
+    return km if km is not None else facts.number("servicio", "km", integer=True)
+
+
+def mileage(facts: SeedFacts) -> int:
+    """The stated mileage, else 12,000-20,000 km per year of age, in thousands."""
+    if (km := stated_mileage(facts)) is not None:
         return km
     age = max(REFERENCE_DATE.year - model_year(facts), 1)
     return facts.draw("kilometraje", lambda rng: int(age * stepped(rng, 12000, 20000, 1000)))

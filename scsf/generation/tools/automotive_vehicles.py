@@ -1,4 +1,4 @@
-"""Vehicle tools: `buscar_inventario`, `valuar_auto_usado`, `cotizar_seguro`, `comparar_costo_operacion`."""
+"""Vehicle tools: `valuar_auto_usado`, `cotizar_seguro`, `comparar_costo_operacion`."""
 
 from __future__ import annotations
 
@@ -6,60 +6,28 @@ from collections.abc import Mapping
 from typing import Any
 
 from scsf.generation.tools.automotive_catalog import (
-    automotive, mileage, model_name, model_year, reference_price, seed_segment, segment, segment_entry, transmission,
+    automotive, mileage, model_year, reference_price, seed_segment, segment, segment_entry,
 )  # fmt: skip
-from scsf.generation.tools.base import ToolImpl, require, stable_int
-from scsf.generation.tools.facts import REFERENCE_DATE, SeedFacts, stepped
+from scsf.generation.tools.base import NOTHING, ToolImpl, require
+from scsf.generation.tools.facts import REFERENCE_DATE, SeedFacts, stepped, unit_count, whole
 from scsf.generation.tools.money import centavos
 
-INVENTORY = "buscar_inventario"
 VALUATION = "valuar_auto_usado"
 INSURANCE = "cotizar_seguro"
 ENERGY = "comparar_costo_operacion"
 WORKING_DAYS_PER_MONTH = 26
+COVERS = ("amplia", "limitada", "responsabilidad_civil")
 
 
-def buscar_inventario(args: Mapping[str, Any]) -> dict[str, Any]:
-    """Versions of the segment that offer the transmission and fit the budget, cheapest first. Stock and colours
-    are fixed per version (a hash of segment and version): 0-3 units at the agency, else a 3-7 day transfer."""
-    name = args["segmento"]
-    wanted, budget = args.get("transmision"), args.get("precio_max")
-    catalogue = segment_entry(name, INVENTORY)
-    palette = automotive()["colores"]
-    units = []
-    for version in sorted(catalogue["versiones"], key=lambda v: v["precio"]):
-        offered = [t for t in version["transmisiones"] if wanted in (None, t)]
-        if not offered or (budget is not None and version["precio"] > budget):
-            continue
-        draw = stable_int(name, version["version"])
-        stock = draw % 4
-        units.append({
-            "modelo": model_name(catalogue, version),
-            "version": version["version"],
-            "precio": version["precio"],
-            "transmisiones": offered,
-            "colores": [palette[(draw // 4 + step) % len(palette)] for step in range(3)],
-            "existencias_agencia": stock,
-            "ubicacion": "agencia" if stock else "otra_sucursal",
-            "dias_entrega": 1 if stock else 3 + draw // 16 % 5,
-        })  # fmt: skip
-    filters = {key: args[key] for key in ("transmision", "precio_max") if key in args}
-    return {"segmento": name, "filtros": filters, "resultados": len(units), "unidades": units}
-
-
-def derive_inventario(facts: SeedFacts) -> dict[str, Any]:
-    arguments: dict[str, Any] = {"segmento": segment(facts)}
-    if (wanted := transmission(facts)) is not None:
-        arguments["transmision"] = wanted
-    if (budget := facts.number("precio_max", "mxn")) is not None:
-        arguments["precio_max"] = budget
-    return arguments
-
-
-def valuar_auto_usado(args: Mapping[str, Any]) -> dict[str, Any]:
+def valuar_auto_usado(args: Mapping[str, Any], stated: Mapping[str, Any] = NOTHING) -> dict[str, Any]:
     """Market value = reference new price (segment's middle version, or a generic one) * share retained at the
-    car's age - 0.60 MXN per km above 15,000 km per year (floor: 10 % of the reference), to the thousand;
-    valor_toma = market value less the dealer's 12 % margin, to the thousand."""
+    car's age - 0.60 MXN per km above 15,000 km per year (floor: 10 % of the reference), less a stated accident
+    discount, to the thousand; valor_toma = market value less the dealer's 12 % margin, to the thousand.
+
+    A value the seed states wins (`origen_valor: avaluo_registrado`): a stated valor_toma gives market = valor_toma /
+    (1 - margin), to the thousand; stated market and buy values give the margin between them. With `unidades` the
+    stated valor_toma is per unit and `valor_toma_total` adds them up.
+    """
     year, km = args["anio"], args["kilometraje"]
     newest = REFERENCE_DATE.year + 1
     require(1980 <= year <= newest, VALUATION, f"anio must be 1980-{newest}, got {year}")
@@ -71,9 +39,17 @@ def valuar_auto_usado(args: Mapping[str, Any]) -> dict[str, Any]:
     retained = policy["valor_retenido_por_anio"][min(age, len(policy["valor_retenido_por_anio"]) - 1)]
     expected_km = policy["km_esperados_por_anio"] * max(age, 1)
     excess_km = max(km - expected_km, 0)
-    market = max(reference * retained - excess_km * policy["castigo_por_km_excedente"], reference * 0.10)
-    market = round(market, -3)
-    return {
+    discount = stated.get("descuento_por_siniestro_pct", 0)
+    table = max(reference * retained - excess_km * policy["castigo_por_km_excedente"], reference * 0.10)
+    margin = policy["margen_toma_pct"]
+    buy, market = stated.get("valor_toma"), stated.get("valor_mercado_estimado")
+    if market is None:
+        market = round(buy / (1 - margin / 100), -3) if buy is not None else round(table * (1 - discount / 100), -3)
+    elif buy is not None:
+        margin = round((1 - buy / market) * 100, 1)
+    if buy is None:
+        buy = round(market * (1 - margin / 100), -3)
+    result = {
         "anio": year,
         "antiguedad_anios": age,
         "kilometraje": km,
@@ -81,9 +57,15 @@ def valuar_auto_usado(args: Mapping[str, Any]) -> dict[str, Any]:
         "km_excedentes": excess_km,
         "precio_referencia_nuevo": reference,
         "valor_mercado_estimado": int(market),
-        "valor_toma": int(round(market * (1 - policy["margen_toma_pct"] / 100), -3)),
-        "margen_toma_pct": policy["margen_toma_pct"],
+        "valor_toma": int(buy),
+        "margen_toma_pct": margin,
+        "origen_valor": "avaluo_registrado" if {"valor_toma", "valor_mercado_estimado"} & set(stated) else "tabla",
     }
+    if "descuento_por_siniestro_pct" in stated:
+        result["descuento_por_siniestro_pct"] = discount
+    if "unidades" in stated:
+        result |= {"unidades": stated["unidades"], "valor_toma_total": int(buy) * stated["unidades"]}
+    return result
 
 
 def derive_valuacion(facts: SeedFacts) -> dict[str, Any]:
@@ -93,9 +75,26 @@ def derive_valuacion(facts: SeedFacts) -> dict[str, Any]:
     return arguments
 
 
-def cotizar_seguro(args: Mapping[str, Any]) -> dict[str, Any]:
+def observe_valuacion(facts: SeedFacts) -> dict[str, Any]:
+    """`valor_toma_148000_mxn` (or `_preliminar_`), `valor_toma_total_390000_mxn` over `auto_a_cuenta_3_unidades_...`,
+    the market value (`precio_venta_particular_185000_mxn`) and `descuento_por_siniestro_15pct`."""
+    stated: dict[str, Any] = {}
+    buy = facts.number(r"valor_toma(?:_preliminar)?", "mxn")
+    total, units = facts.number("valor_toma_total", "mxn"), unit_count(facts, "auto_a_cuenta")
+    if buy is None and total is not None and units:
+        buy, stated["unidades"] = whole(total / units), units
+    found = {
+        "valor_toma": buy,
+        "valor_mercado_estimado": facts.number(r"(?:valor_mercado|precio_venta_particular)", "mxn"),
+        "descuento_por_siniestro_pct": facts.number("descuento_por_siniestro", "pct"),
+    }
+    return stated | {key: value for key, value in found.items() if value is not None}
+
+
+def cotizar_seguro(args: Mapping[str, Any], stated: Mapping[str, Any] = NOTHING) -> dict[str, Any]:
     """Annual premium: insured value (segment's middle version) * 3.6 % (amplia) or 2.4 % (limitada), or a fixed
-    civil-liability premium (higher for work vehicles); monthly = annual / 12; centavos."""
+    civil-liability premium (higher for work vehicles); monthly = annual / 12; centavos. A premium or deductible the
+    seed states wins."""
     name, cover = args["segmento"], args["cobertura"]
     policy = automotive()["seguro"]
     insured = reference_price(segment_entry(name, INSURANCE))
@@ -104,34 +103,55 @@ def cotizar_seguro(args: Mapping[str, Any]) -> dict[str, Any]:
         premium = policy["responsabilidad_civil_comercial_mxn" if commercial else "responsabilidad_civil_mxn"]
     else:
         premium = insured * policy[f"tasa_{cover}_pct"] / 100
+    premium = stated.get("prima_anual", premium)
     return {
         "segmento": name,
         "cobertura": cover,
         "suma_asegurada": insured if cover != "responsabilidad_civil" else 0,
         "prima_anual": centavos(premium),
         "prima_mensual": centavos(premium / 12),
-        "deducible_danos_pct": policy["deducible_danos_pct"] if cover == "amplia" else 0,
-        "deducible_robo_pct": policy["deducible_robo_pct"] if cover != "responsabilidad_civil" else 0,
+        "deducible_danos_pct": stated.get(
+            "deducible_danos_pct", policy["deducible_danos_pct"] if cover == "amplia" else 0
+        ),
+        "deducible_robo_pct": stated.get(
+            "deducible_robo_pct", policy["deducible_robo_pct"] if cover != "responsabilidad_civil" else 0
+        ),
         "coberturas": list(policy["coberturas"][cover]),
     }
 
 
 def derive_seguro(facts: SeedFacts) -> dict[str, Any]:
-    covers = ("amplia", "limitada", "responsabilidad_civil")
-    cover = facts.key(covers) or facts.draw("cobertura", lambda rng: rng.choice(covers))
+    cover = facts.key(COVERS) or facts.draw("cobertura", lambda rng: rng.choice(COVERS))
     return {"segmento": segment(facts), "cobertura": cover}
 
 
-def comparar_costo_operacion(args: Mapping[str, Any]) -> dict[str, Any]:
+def observe_seguro(facts: SeedFacts) -> dict[str, Any]:
+    """`prima_anual_14800_mxn` or the premium of the quoted cover (`prima_amplia_11200_mxn`), and the deductibles
+    (`deducible_danos_5pct`, `deducible_robo_10pct`)."""
+    cover = derive_seguro(facts)["cobertura"]
+    found = {
+        "prima_anual": facts.number(rf"prima_(?:anual|{cover})", "mxn"),
+        "deducible_danos_pct": facts.number("deducible_danos", "pct"),
+        "deducible_robo_pct": facts.number("deducible_robo", "pct"),
+    }
+    return {key: value for key, value in found.items() if value is not None}
+
+
+def comparar_costo_operacion(args: Mapping[str, Any], stated: Mapping[str, Any] = NOTHING) -> dict[str, Any]:
     """Monthly energy cost = litres * fuel price + kWh * electricity price, from the catalogue's consumption per
     motorisation (a plug-in hybrid drives `fraccion_electrica` of its km on electricity); compared with a
-    gasoline car over the same km."""
+    gasoline car over the same km. The seed's fuel economy wins: `km_por_litro` for the car (when it burns fuel),
+    `km_por_litro_gasolina` for the gasoline car it is compared with."""
     km, kind = args["km_mensuales"], args["motorizacion"]
     require(km > 0, ENERGY, f"km_mensuales must be > 0, got {km}")
     energy = automotive()["energia"]
-    litres, kwh = _consumption(energy["motorizaciones"][kind], km)
+    profile = dict(energy["motorizaciones"][kind])
+    if "km_por_litro" in profile and "km_por_litro" in stated:
+        profile["km_por_litro"] = stated["km_por_litro"]
+    litres, kwh = _consumption(profile, km)
     cost = litres * energy["precio_litro_gasolina"] + kwh * energy["precio_kwh"]
-    gasoline = km / energy["motorizaciones"]["gasolina"]["km_por_litro"] * energy["precio_litro_gasolina"]
+    reference = stated.get("km_por_litro_gasolina", energy["motorizaciones"]["gasolina"]["km_por_litro"])
+    gasoline = km / reference * energy["precio_litro_gasolina"]
     return {
         "km_mensuales": km,
         "motorizacion": kind,
@@ -172,9 +192,26 @@ def derive_costo_operacion(facts: SeedFacts) -> dict[str, Any]:
     return {"km_mensuales": km, "motorizacion": kind}
 
 
+def observe_costo_operacion(facts: SeedFacts) -> dict[str, Any]:
+    """`rendimiento_22_km_por_litro` (the car) and `rendimiento_actual_13_km_por_litro` (the car it replaces)."""
+    found = {
+        "km_por_litro": facts.number("rendimiento", "km_por_litro"),
+        "km_por_litro_gasolina": facts.number("rendimiento_actual", "km_por_litro"),
+    }
+    return {key: value for key, value in found.items() if value is not None}
+
+
 TOOLS = (
-    ToolImpl(INVENTORY, buscar_inventario, derive_inventario),
-    ToolImpl(VALUATION, valuar_auto_usado, derive_valuacion),
-    ToolImpl(INSURANCE, cotizar_seguro, derive_seguro),
-    ToolImpl(ENERGY, comparar_costo_operacion, derive_costo_operacion),
-)
+    ToolImpl(
+        VALUATION, valuar_auto_usado, derive_valuacion, observe_valuacion,
+        frozenset({"valor_toma", "valor_mercado_estimado", "descuento_por_siniestro_pct", "unidades"}),
+    ),
+    ToolImpl(
+        INSURANCE, cotizar_seguro, derive_seguro, observe_seguro,
+        frozenset({"prima_anual", "deducible_danos_pct", "deducible_robo_pct"}),
+    ),
+    ToolImpl(
+        ENERGY, comparar_costo_operacion, derive_costo_operacion, observe_costo_operacion,
+        frozenset({"km_por_litro", "km_por_litro_gasolina"}),
+    ),
+)  # fmt: skip

@@ -5,9 +5,10 @@ from __future__ import annotations
 import hashlib
 import tomllib
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 from scsf.errors import GenerationError
@@ -16,6 +17,7 @@ if TYPE_CHECKING:
     from scsf.generation.tools.facts import SeedFacts
 
 DATA = Path(__file__).parent / "data"
+NOTHING: Mapping[str, Any] = MappingProxyType({})  # the `stated` of a call whose seed states nothing more
 
 
 class ToolError(GenerationError):
@@ -26,22 +28,37 @@ class ToolError(GenerationError):
 
 @dataclass(frozen=True)
 class ToolInvocation:
-    """One injected call: the arguments the assistant passes, the deterministic result, and the stage it is made in."""
+    """One injected call: the arguments the assistant passes, the deterministic result, the stage it is made in, and
+    the facts of the seed the result reports (`run_tool(name, arguments, stated) == result`)."""
 
     name: str
     arguments: dict[str, Any]
     result: dict[str, Any]
     stage: str
+    stated: dict[str, Any] = field(default_factory=dict)
+
+
+def nothing_stated(facts: SeedFacts) -> dict[str, Any]:
+    """The `observe` of a tool whose result reports nothing its arguments do not carry."""
+    return {}
 
 
 @dataclass(frozen=True)
 class ToolImpl:
-    """A tool's two halves: `compute` (validated arguments -> JSON result, pure) and `derive` (seed facts ->
-    arguments)."""
+    """A tool's halves: `compute` (validated arguments -> JSON result, pure) and `derive` (seed facts -> arguments).
+
+    Some results report what the arguments cannot carry (a sensor reading, a trade-in value) and a seed may state it.
+    Such a tool has `observe` (seed facts -> those values, by name; it reads the same memoised draws as `derive`)
+    and `stated_fields` (the names it takes); `compute(arguments, stated)` then reports the stated values instead of simulating them, and keeps the
+    rest of the result consistent with them. The seed is the source of truth: a simulated value only fills what it
+    leaves open.
+    """
 
     name: str
-    compute: Callable[[Mapping[str, Any]], dict[str, Any]]
+    compute: Callable[..., dict[str, Any]]
     derive: Callable[[SeedFacts], dict[str, Any]]
+    observe: Callable[[SeedFacts], dict[str, Any]] = nothing_stated
+    stated_fields: frozenset[str] = frozenset()
 
 
 @cache

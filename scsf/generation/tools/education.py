@@ -8,12 +8,11 @@ import random
 from collections.abc import Mapping
 from typing import Any
 
-from scsf.generation.tools.base import ToolImpl, catalog, entry, require
+from scsf.generation.tools.base import NOTHING, ToolImpl, catalog, entry, require
 from scsf.generation.tools.education_answers import compare
-from scsf.generation.tools.education_items import GENERATORS, make_item
+from scsf.generation.tools.education_items import GENERATORS, GIVEN, ITEM, make_item
 from scsf.generation.tools.facts import SeedFacts, stepped
 
-ITEM = "generar_reactivo"
 ANSWER = "evaluar_respuesta"
 LEVEL = "ajustar_dificultad"
 PLAN = "generar_plan_estudio"
@@ -35,15 +34,17 @@ TOPIC_WORDS = {
 }  # fmt: skip
 SUBJECTS = ("matematicas", "fisica", "quimica", "biologia", "historia", "espanol", "ingles", "geografia")
 SCORE_PATTERN = r"(?:[a-z_]*_)?(?:aciertos|inferencias|simulacro|calificacion)_(\d+)_de_(\d+)(?:_[a-z_]+)?"
+OUTER_FUNCTIONS = {"seno": "sen", "coseno": "cos", "exponencial": "e"}
 CEFR_LEVELS = {"a1": 1, "a2": 2, "b1": 3, "b2": 4, "c1": 5, "c2": 5}
 
 
-def generar_reactivo(args: Mapping[str, Any]) -> dict[str, Any]:
-    """An item of the topic at the difficulty (same pair, same item in every format). Options of a multiple-choice
-    item are shuffled by a stream of their own; a true/false item states the correct or the typical wrong answer."""
+def generar_reactivo(args: Mapping[str, Any], stated: Mapping[str, Any] = NOTHING) -> dict[str, Any]:
+    """An item of the topic at the difficulty (same pair, same item in every format), built on the seed's own
+    numbers or function when it states them (`seed_exercise`). Options of a multiple-choice item are shuffled by a
+    stream of their own; a true/false item states the correct or the typical wrong answer."""
     topic, level, form = args["tema"], args["dificultad"], args.get("formato", "opcion_multiple")
     entry(GENERATORS, topic, ITEM, "tema")
-    item = make_item(topic, level)
+    item = make_item(topic, level, stated)
     result: dict[str, Any] = {"tema": topic, "dificultad": level, "formato": form, "enunciado": item.enunciado}
     presentation = random.Random(f"presentacion:{topic}:{level}:{form}")
     if form == "opcion_multiple":
@@ -95,6 +96,31 @@ def derive_reactivo(facts: SeedFacts) -> dict[str, Any]:
     return {"tema": topic(facts), "dificultad": level(facts), "formato": form}
 
 
+def seed_exercise(facts: SeedFacts, name: str) -> dict[str, Any]:
+    """The numbers or function of the exercise the seed talks about, for an item of topic `name`: `masa_2_kg`,
+    `fuerza_10_n`, `aceleracion_5_m_s2`; `catetos_3_y_4`, `hipotenusa_5`; `funcion_compuesta_seno_de_x2`."""
+    found: dict[str, Any] = {
+        "masa_kg": facts.number("masa", "kg"),
+        "fuerza_n": facts.number("fuerza", "n"),
+        "aceleracion_m_s2": facts.number("aceleracion", "m_s2"),
+        "hipotenusa": facts.number("hipotenusa", integer=True),
+    }
+    if legs := facts.match(r"catetos_(\d+)_y_(\d+)"):
+        found |= {"cateto_a": int(legs[1]), "cateto_b": int(legs[2])}
+    if function := facts.match(r"(?:[a-z]+_)*?(seno|coseno|exponencial)_de_(\d*)x(\d*)"):
+        found |= {
+            "funcion_externa": OUTER_FUNCTIONS[function[1]],
+            "coeficiente": int(function[2] or 1),
+            "exponente": int(function[3] or 1),
+        }
+    given = {key: value for key, value in found.items() if value is not None and key in GIVEN.get(name, ())}
+    return given if name != "teorema_pitagoras" or "cateto_b" in given else {}
+
+
+def observe_reactivo(facts: SeedFacts) -> dict[str, Any]:
+    return seed_exercise(facts, topic(facts))
+
+
 def evaluar_respuesta(args: Mapping[str, Any]) -> dict[str, Any]:
     """Compares the answers (see `education_answers`): correct, match kind, error kind, score 0-1, feedback."""
     student, expected = args["respuesta_estudiante"], args["respuesta_esperada"]
@@ -106,7 +132,7 @@ def derive_respuesta(facts: SeedFacts) -> dict[str, Any]:
     """The item `generar_reactivo` gives for the seed; the student answers with the typical mistake when the seed
     names an error (`error_omitir_derivada_interna`), else with a drawn option."""
     name = topic(facts)
-    item = make_item(name, level(facts))
+    item = make_item(name, level(facts), seed_exercise(facts, name))
     if facts.mentions("error"):
         answer = item.incorrectas[0]
     else:
@@ -225,7 +251,7 @@ def derive_rubrica(facts: SeedFacts) -> dict[str, Any]:
 
 
 TOOLS = (
-    ToolImpl(ITEM, generar_reactivo, derive_reactivo),
+    ToolImpl(ITEM, generar_reactivo, derive_reactivo, observe_reactivo, frozenset().union(*GIVEN.values())),
     ToolImpl(ANSWER, evaluar_respuesta, derive_respuesta),
     ToolImpl(LEVEL, ajustar_dificultad, derive_dificultad),
     ToolImpl(PLAN, generar_plan_estudio, derive_plan),

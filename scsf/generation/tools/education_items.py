@@ -6,12 +6,17 @@ the word banks in `data/education.toml`. The first wrong answer is always the to
 
 from __future__ import annotations
 
+import math
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import Any
 
-from scsf.generation.tools.base import catalog
+from scsf.generation.tools.base import NOTHING, catalog, require
+from scsf.generation.tools.facts import whole
+
+ITEM = "generar_reactivo"
 
 PYTHAGOREAN_TRIPLES = ((3, 4, 5), (5, 12, 13), (8, 15, 17), (7, 24, 25), (20, 21, 29))
 STRESS_CLASSES = ("aguda", "grave", "esdrújula", "sobresdrújula")
@@ -79,9 +84,14 @@ def ecuaciones_lineales(rng: random.Random, level: int) -> Item:
     )
 
 
-def teorema_pitagoras(rng: random.Random, level: int) -> Item:
+def teorema_pitagoras(rng: random.Random, level: int, given: Mapping[str, int] = NOTHING) -> Item:
+    """Legs and hypotenuse of a scaled Pythagorean triple, or the seed's (`cateto_a`, `cateto_b`, `hipotenusa`)."""
     triple, scale = rng.choice(PYTHAGOREAN_TRIPLES[: 1 + level]), rng.randint(1, level)
     a, b, c = (side * scale for side in triple)
+    if given:
+        a, b = given["cateto_a"], given["cateto_b"]
+        c = given.get("hipotenusa", math.isqrt(a * a + b * b))
+        require(a * a + b * b == c * c, ITEM, f"stated sides {a}, {b}, {c} are not a right triangle with whole sides")
     if level >= 3 and rng.random() < 0.5:
         return Item(
             f"Un triángulo rectángulo tiene hipotenusa {c} y un cateto {a}. ¿Cuánto mide el otro cateto?",
@@ -102,10 +112,18 @@ def _monomial(coefficient: int, power: int) -> str:
     return f"{coefficient}{base}" if coefficient != 1 or not base else base
 
 
-def derivadas_regla_cadena(rng: random.Random, level: int) -> Item:
+def derivadas_regla_cadena(rng: random.Random, level: int, given: Mapping[str, Any] = NOTHING) -> Item:
+    """f(x) = sen(k x^n), or e^(k x^n) from level 4, or the seed's function (`funcion_externa` sen, cos or e, with
+    `coeficiente` k and `exponente` n)."""
     k, n = rng.randint(2, 2 + level), 1 if level == 1 else rng.randint(2, 3)
+    k, n = given.get("coeficiente", k), given.get("exponente", n)
+    outer = given.get("funcion_externa", "e" if level >= 4 else "sen")
     inner, outer_derivative = _monomial(k, n), _monomial(n * k, n - 1)
-    if level >= 4:
+    if outer == "cos":
+        correct = f"-{outer_derivative} sen({inner})"
+        candidates = [f"-sen({inner})", f"{outer_derivative} sen({inner})", f"-{outer_derivative} cos({inner})"]
+        function = f"cos({inner})"
+    elif outer == "e":
         correct = f"{outer_derivative} e^({inner})"
         candidates = [
             f"e^({inner})", f"{inner} e^({_monomial(k, n - 1)})", f"{outer_derivative} e^({outer_derivative})",
@@ -124,8 +142,11 @@ def derivadas_regla_cadena(rng: random.Random, level: int) -> Item:
     )
 
 
-def segunda_ley_newton(rng: random.Random, level: int) -> Item:
+def segunda_ley_newton(rng: random.Random, level: int, given: Mapping[str, float] = NOTHING) -> Item:
+    """Mass, acceleration and force (F = m a), or the seed's (`masa_kg`, `aceleracion_m_s2`, `fuerza_n`: any two)."""
     mass, acceleration = rng.randint(1, 5 * level), rng.randint(1, 3 * level)
+    if given:
+        mass, acceleration = _mass_and_acceleration(given)
     force = mass * acceleration
     if level >= 2 and rng.random() < 0.5:
         wrong = [f"{_number(value)} m/s²" for value in (force * mass, force - mass, round(mass / force, 2))]
@@ -142,6 +163,15 @@ def segunda_ley_newton(rng: random.Random, level: int) -> Item:
         _distinct(f"{force} N", wrong + [f"{force + n} N" for n in NEARBY]),
         f"F = m · a = {mass} kg · {acceleration} m/s² = {force} N.",
     )
+
+
+def _mass_and_acceleration(given: Mapping[str, float]) -> tuple[int | float, int | float]:
+    mass, acceleration, force = given.get("masa_kg"), given.get("aceleracion_m_s2"), given.get("fuerza_n")
+    require([mass, acceleration, force].count(None) <= 1, ITEM, "stated values need two of mass, acceleration, force")
+    mass = whole(force / acceleration) if mass is None else mass
+    acceleration = whole(force / mass) if acceleration is None else acceleration
+    require(force is None or math.isclose(mass * acceleration, force), ITEM, f"stated F = {force} N is not m * a")
+    return mass, acceleration
 
 
 def acentuacion(rng: random.Random, level: int) -> Item:
@@ -171,7 +201,7 @@ def comprension_lectora(rng: random.Random, level: int) -> Item:
     return _bank_item("comprension_lectora", rng, "Lee el texto y responde. ", explanation)
 
 
-GENERATORS: dict[str, Callable[[random.Random, int], Item]] = {
+GENERATORS: dict[str, Callable[..., Item]] = {
     generator.__name__: generator
     for generator in (
         fracciones, ecuaciones_lineales, teorema_pitagoras, derivadas_regla_cadena, segunda_ley_newton, acentuacion,
@@ -180,6 +210,19 @@ GENERATORS: dict[str, Callable[[random.Random, int], Item]] = {
 }  # fmt: skip
 
 
-def make_item(topic: str, level: int) -> Item:
-    """The item of a topic at a difficulty: the same pair always gives the same item, whatever the format."""
-    return GENERATORS[topic](random.Random(f"reactivo:{topic}:{level}"), level)
+# The values a seed may fix in an item, per topic (the generators above take them as `given`).
+GIVEN = {
+    "teorema_pitagoras": frozenset({"cateto_a", "cateto_b", "hipotenusa"}),
+    "derivadas_regla_cadena": frozenset({"funcion_externa", "coeficiente", "exponente"}),
+    "segunda_ley_newton": frozenset({"masa_kg", "aceleracion_m_s2", "fuerza_n"}),
+}
+
+
+def make_item(topic: str, level: int, given: Mapping[str, Any] = NOTHING) -> Item:
+    """The item of a topic at a difficulty: the same pair always gives the same item, whatever the format. `given`
+    holds the seed's own numbers or function (see `GIVEN`), which the item then uses."""
+    rng = random.Random(f"reactivo:{topic}:{level}")
+    if not given:
+        return GENERATORS[topic](rng, level)
+    require(set(given) <= GIVEN.get(topic, frozenset()), ITEM, f"{topic} cannot take the stated values {sorted(given)}")
+    return GENERATORS[topic](rng, level, given)

@@ -21,6 +21,7 @@ T = TypeVar("T")
 
 DECIMAL = r"(?P<number>\d+(?:_\d+)?)"
 WHOLE = r"(?P<number>\d+)"
+COUNT_WORDS = {"dos": 2, "tres": 3, "cuatro": 4, "cinco": 5, "seis": 6}
 # The "today" of every simulated tool: dates, ages of cars and model years are counted from it.
 REFERENCE_DATE = date(2026, 1, 12)
 
@@ -65,15 +66,16 @@ class SeedFacts:
         return any(contains_token(identifier, word) for identifier in self.identifiers for word in words)
 
     def number(self, key: str, unit: str = "", *, integer: bool = False) -> int | float | None:
-        """The first `<key>_<number>[_millones]<unit>` in the entities (key and unit are regex alternatives).
+        """The first `<key>_<number>[_millones]<unit>` in the entities, then the constraints (key and unit are regex
+        alternatives; `tiempo_estudio_30_min_dia` is a constraint).
 
         The key may follow other words (`credito_pyme_plazo_48_meses` has key `plazo`), the unit may be glued
         (`20pct`) or separate (`48_meses`), and words may follow (`tasa_13_9pct_anual`).
         """
         value = DECIMAL if not integer else WHOLE
         pattern = re.compile(rf"(?:^|_)(?:{key})_{value}(?P<millions>_millones)?_?(?:{unit})(?:_|$)")
-        for entity in self.entities:
-            if match := pattern.search(entity):
+        for identifier in self.identifiers:
+            if match := pattern.search(identifier):
                 number = number_from_id(match["number"])
                 return whole(number * 1_000_000) if match["millions"] else number
         return None
@@ -106,6 +108,15 @@ class SeedFacts:
     def day(self) -> date:
         """The date the conversation's appointments and deadlines start from (drawn once per seed)."""
         return self.draw("fecha", lambda rng: REFERENCE_DATE + timedelta(days=rng.randint(1, 120)))
+
+
+def unit_count(facts: SeedFacts, key: str = r"[a-z_]+") -> int | None:
+    """How many units the seed speaks of: `flotilla_3_unidades` -> 3, `dos_unidades_misma_cita` -> 2; `key` narrows
+    the words before the count (`auto_a_cuenta` for `auto_a_cuenta_3_unidades_anio_2016`)."""
+    count = rf"(?P<count>\d+|{'|'.join(COUNT_WORDS)})"
+    if match := facts.match(rf"(?:(?:{key})_)?{count}_unidades(?:_[a-z0-9_]+)?"):
+        return int(match["count"]) if match["count"].isdigit() else COUNT_WORDS[match["count"]]
+    return None
 
 
 def stepped(rng: random.Random, low: float, high: float, step: float) -> int | float:

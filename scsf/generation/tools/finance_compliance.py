@@ -5,11 +5,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from scsf.generation.tools.base import ToolImpl, catalog, require
+from scsf.generation.tools.base import NOTHING, ToolImpl, catalog, require
 from scsf.generation.tools.facts import SeedFacts, number_from_id, stepped, whole
 
 AML = "evaluar_alerta_aml"
 OPERATIONS = ("deposito_efectivo", "transferencia_nacional", "transferencia_internacional", "compra_divisas")
+POLITICALLY_EXPOSED = "persona_politicamente_expuesta"
+RISK_FACTORS = (POLITICALLY_EXPOSED, "operacion_inusual")
 ACTIONS = {
     "bajo": "sin_accion_adicional",
     "medio": "documentar_origen_de_recursos",
@@ -17,11 +19,13 @@ ACTIONS = {
 }
 
 
-def evaluar_alerta_aml(args: Mapping[str, Any]) -> dict[str, Any]:
+def evaluar_alerta_aml(args: Mapping[str, Any], stated: Mapping[str, Any] = NOTHING) -> dict[str, Any]:
     """Simplified screening: the amount in USD at the catalogue's exchange rates; cash deposits and currency
     purchases from USD 7,500 are `operacion_relevante`; international transfers from USD 1,000 are
-    `transferencia_internacional_reportable`; 8 or more operations in the month are `posible_fraccionamiento`.
-    Risk: no alert bajo, one medio, more alto."""
+    `transferencia_internacional_reportable`; 8 or more operations in the month are `posible_fraccionamiento`;
+    risk factors the seed states (`factores_riesgo`: a politically exposed person, an operation already flagged as
+    unusual) are alerts too. Risk: no alert bajo, one medio, more alto; a politically exposed person is always alto
+    (enhanced due diligence)."""
     kind, amount, currency = args["tipo_operacion"], args["monto"], args["moneda"]
     require(amount > 0, AML, f"monto must be > 0, got {amount}")
     rules = catalog("finance")["aml"]
@@ -33,7 +37,12 @@ def evaluar_alerta_aml(args: Mapping[str, Any]) -> dict[str, Any]:
         alerts.append("transferencia_internacional_reportable")
     if args.get("operaciones_mes", 0) >= rules["operaciones_mes_fraccionamiento"]:
         alerts.append("posible_fraccionamiento")
+    factors = list(stated.get("factores_riesgo", []))
+    require(set(factors) <= set(RISK_FACTORS), AML, f"factores_riesgo must be among {list(RISK_FACTORS)}")
+    alerts += factors
     risk = "bajo" if not alerts else "medio" if len(alerts) == 1 else "alto"
+    if POLITICALLY_EXPOSED in factors:
+        risk = "alto"
     return {
         "tipo_operacion": kind,
         "monto_usd_equivalente": round(usd, 2),
@@ -61,4 +70,10 @@ def derive_aml(facts: SeedFacts) -> dict[str, Any]:
     return arguments
 
 
-TOOLS = (ToolImpl(AML, evaluar_alerta_aml, derive_aml),)
+def observe_aml(facts: SeedFacts) -> dict[str, Any]:
+    """The risk factors among the seed's constraints and entities."""
+    factors = [factor for factor in RISK_FACTORS if facts.has(factor)]
+    return {"factores_riesgo": factors} if factors else {}
+
+
+TOOLS = (ToolImpl(AML, evaluar_alerta_aml, derive_aml, observe_aml, frozenset({"factores_riesgo"})),)

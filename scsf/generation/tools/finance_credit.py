@@ -7,7 +7,9 @@ from typing import Any
 
 from scsf.generation.tools.base import ToolImpl, catalog, require
 from scsf.generation.tools.facts import SeedFacts, annual_rate_pct, stepped, term_months
-from scsf.generation.tools.money import centavos, effective_annual_pct, fixed_payment, monthly_rate
+from scsf.generation.tools.money import (
+    centavos, effective_annual_pct, fixed_payment, monthly_rate, nominal_from_effective_pct,
+)  # fmt: skip
 
 SIMULATION = "simular_credito"
 CAPACITY = "evaluar_capacidad_pago"
@@ -63,8 +65,12 @@ def _first_rows(amount: float, r: float, months: int, kind: str, fixed: float) -
 
 
 def derive_simulacion(facts: SeedFacts) -> dict[str, Any]:
+    """The stated amount, term and rate; without a rate, the one whose CAT is the seed's (`cat_promedio_22pct`:
+    20.05 %); else drawn."""
     amount = facts.number(r"(?:credito(?:_[a-z]+)*|saldo|monto)", "mxn")
     months, rate = term_months(facts), annual_rate_pct(facts)
+    if rate is None and (cat := facts.number(r"cat(?:_[a-z]+)*", "pct")) is not None:
+        rate = round(nominal_from_effective_pct(cat), 2)
     return {
         "monto": amount if amount is not None else facts.draw("monto", lambda r: stepped(r, 50000, 500000, 5000)),
         "plazo_meses": months if months is not None else facts.draw("plazo_meses", lambda r: r.choice(TERMS_MONTHS)),

@@ -107,10 +107,11 @@ def _scenario(rate_pct: float, years: int, contribution: float | None) -> dict[s
 
 
 def derive_proyeccion(facts: SeedFacts) -> dict[str, Any]:
-    """A stated split (`portafolio_60_40`: deuda 60 / renta variable 40; `renta_variable_72pct`), else the
-    allocation `perfilar_riesgo_inversion` suggests for the seed, so both tools agree."""
+    """A stated split (`portafolio_60_40`: renta variable 60 / deuda 40, the usual reading of a 60/40 portfolio;
+    `renta_variable_72pct`), else the allocation `perfilar_riesgo_inversion` suggests for the seed, so both tools
+    agree."""
     if match := facts.match(r"portafolio_(\d+)_(\d+)"):
-        allocation = {"deuda": int(match[1]), "renta_variable": int(match[2])}
+        allocation = {"deuda": int(match[2]), "renta_variable": int(match[1])}
     elif (equity := facts.number("renta_variable", "pct", integer=True)) is not None:
         allocation = {"deuda": 100 - equity, "renta_variable": equity}
     else:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from scsf.generation.tools.base import ToolImpl, catalog, stable_int
+from scsf.generation.tools.base import NOTHING, ToolImpl, catalog, stable_int
 from scsf.generation.tools.facts import REFERENCE_DATE, SeedFacts
 from scsf.generation.tools.industrial_monitoring import seed_equipment
 
@@ -51,23 +51,27 @@ def derive_codigo(facts: SeedFacts) -> dict[str, Any]:
     return {"tipo_equipo": kind, "codigo": code}
 
 
-def consultar_inventario_refacciones(args: Mapping[str, Any]) -> dict[str, Any]:
+def consultar_inventario_refacciones(
+    args: Mapping[str, Any], stated: Mapping[str, Any] = NOTHING
+) -> dict[str, Any]:
     """Stock, location and lead time of a part; when it is out of stock and an equivalent is accepted, the
-    equivalent's stock. Unknown parts answer `encontrado: false`."""
+    equivalent's stock. Unknown parts answer `encontrado: false`. A stock or lead time the seed states wins (a
+    stated lead time means the part must be ordered)."""
     name, equivalent_ok = args["refaccion"], args.get("aceptar_equivalente", False)
     parts = catalog("industrial")["refacciones"]
     if name not in parts:
         return {"encontrado": False, "refaccion": name}
     part = parts[name]
+    stock = stated.get("existencias", 0 if "dias_entrega" in stated else part["existencias"])
     result: dict[str, Any] = {
         "encontrado": True,
         "refaccion": name,
         "descripcion": part["descripcion"],
-        "existencias": part["existencias"],
+        "existencias": stock,
         "ubicacion": part["ubicacion"],
-        "dias_entrega": 0 if part["existencias"] else part["dias_entrega"],
+        "dias_entrega": 0 if stock else stated.get("dias_entrega", part["dias_entrega"]),
     }
-    if not part["existencias"] and equivalent_ok and "equivalente" in part:
+    if not stock and equivalent_ok and "equivalente" in part:
         result["equivalente"] = dict(part["equivalente"])
     return result
 
@@ -80,6 +84,16 @@ def derive_refacciones(facts: SeedFacts) -> dict[str, Any]:
     if facts.mentions("refaccion_equivalente_disponible", "sin_refacciones_en_almacen"):
         arguments["aceptar_equivalente"] = True
     return arguments
+
+
+def observe_refacciones(facts: SeedFacts) -> dict[str, Any]:
+    """`tiempo_entrega_fabricante_15_dias` and `sin_refacciones_en_almacen` (no stock)."""
+    stated: dict[str, Any] = {}
+    if (days := facts.number(r"tiempo_entrega(?:_[a-z]+)*", "dias", integer=True)) is not None:
+        stated["dias_entrega"] = days
+    if facts.has("sin_refacciones_en_almacen"):
+        stated["existencias"] = 0
+    return stated
 
 
 def crear_orden_trabajo(args: Mapping[str, Any]) -> dict[str, Any]:
@@ -118,6 +132,9 @@ def derive_orden(facts: SeedFacts) -> dict[str, Any]:
 
 TOOLS = (
     ToolImpl(FAULT_CODE, buscar_codigo_falla, derive_codigo),
-    ToolImpl(SPARE_PARTS, consultar_inventario_refacciones, derive_refacciones),
+    ToolImpl(
+        SPARE_PARTS, consultar_inventario_refacciones, derive_refacciones, observe_refacciones,
+        frozenset({"dias_entrega", "existencias"}),
+    ),
     ToolImpl(WORK_ORDER, crear_orden_trabajo, derive_orden),
 )

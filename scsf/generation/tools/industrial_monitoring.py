@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import random
+import re
 from collections.abc import Mapping
 from typing import Any
 
-from scsf.generation.tools.base import ToolError, ToolImpl, catalog, entry, require
-from scsf.generation.tools.facts import SeedFacts, contains_token, stepped
+from scsf.generation.tools.base import NOTHING, ToolError, ToolImpl, catalog, entry, require
+from scsf.generation.tools.facts import SeedFacts, contains_token, number_from_id, stepped
 
 TELEMETRY = "consultar_telemetria"
 REMAINING_LIFE = "estimar_vida_util_remanente"
@@ -16,6 +17,16 @@ MAX_READINGS = 12
 DRIFTS = (-0.05, 0.0, 0.0, 0.10, 0.30)  # relative change of the variable over the window
 TREND_THRESHOLD = 0.03
 WARNING_SHARE = 0.8  # share of the way from nominal to the limit where `alerta` starts
+DRIFTS_BY_TREND = {"al_alza": (0.10, 0.30), "a_la_baja": (-0.05,)}
+STATED_NOISE = 0.005  # relative noise around a series the seed pins
+# Per variable: the words that name it in a seed id, and its unit there.
+READINGS = {
+    "vibracion_mm_s": ("vibracion", "mm_s"), "temperatura_c": ("temperatura|termografia", "c"),
+    "corriente_a": ("corriente", "a"), "presion_bar": ("presion", "bar"),
+}  # fmt: skip
+NOMINAL_WORDS = frozenset({"nominal", "base"})
+OTHER_QUANTITIES = frozenset({"delta", "limite", "objetivo", "tolerancia", "maxima", "minima", "max", "min"})
+HOURS = {"hora": 1, "dia": 24, "semana": 168}
 VARIABLE_WORDS = {
     "vibracion": "vibracion_mm_s", "temperatura": "temperatura_c", "termografia": "temperatura_c",
     "corriente": "corriente_a", "presion": "presion_bar",
@@ -32,23 +43,42 @@ def equipment_kind(name: str) -> str | None:
     return max(kinds, key=len) if kinds else None
 
 
-def consultar_telemetria(args: Mapping[str, Any]) -> dict[str, Any]:
+def consultar_telemetria(args: Mapping[str, Any], stated: Mapping[str, Any] = NOTHING) -> dict[str, Any]:
     """Up to 12 evenly spaced readings over the window: nominal * (1 + drift * t + noise), with the drift (-5 % to
     +30 %) and a +-2 % noise drawn from a stream seeded by the arguments. Trend from the first and last three
     readings (+-3 % of nominal); state of the last reading: `alarma` past the limit, `alerta` past 80 % of the way
-    from nominal to the limit, else `normal`."""
+    from nominal to the limit, else `normal`.
+
+    What the seed states wins: the last reading (`ultimo`), where the series starts (`primero`, or `ultimo` less
+    `cambio_por_hora` over the window, else flat at `ultimo`), with a +-0.5 % noise in between; `nominal`,
+    `limite_alarma` and the `tendencia` the seed names (a simulated series then drifts that way). State and trend
+    follow from them.
+    """
     name, variable, window = args["equipo"], args["variable"], args.get("ventana_horas", DEFAULT_WINDOW_H)
     kind = equipment_kind(name)
     if kind is None:
         raise ToolError(f"{TELEMETRY}: equipo: {name!r} names no monitored type (known: {', '.join(equipment())})")
     spec = entry(equipment()[kind], variable, TELEMETRY, "variable")
     rng = random.Random(f"telemetria:{name}:{variable}:{window}")
-    drift, count = rng.choice(DRIFTS), min(window, MAX_READINGS)
-    nominal, limit = spec["nominal"], spec["limite"]
-    readings = [
-        round(nominal * (1 + drift * step / max(count - 1, 1) + rng.uniform(-0.02, 0.02)), 2) for step in range(count)
-    ]
+    drift, count = rng.choice(DRIFTS_BY_TREND.get(stated.get("tendencia"), DRIFTS)), min(window, MAX_READINGS)
+    nominal, limit = stated.get("nominal", spec["nominal"]), stated.get("limite_alarma", spec["limite"])
+    steps = max(count - 1, 1)
+    if "ultimo" in stated:
+        end = stated["ultimo"]
+        start = stated.get("primero", end - stated.get("cambio_por_hora", 0) * window)
+        readings = [
+            round(start + (end - start) * step / steps + nominal * rng.uniform(-STATED_NOISE, STATED_NOISE), 2)
+            for step in range(count)
+        ]
+        readings[-1] = end
+        if "primero" in stated:
+            readings[0] = start
+    else:
+        readings = [
+            round(nominal * (1 + drift * step / steps + rng.uniform(-0.02, 0.02)), 2) for step in range(count)
+        ]
     change = (sum(readings[-3:]) / len(readings[-3:]) - sum(readings[:3]) / len(readings[:3])) / nominal
+    trend = "al_alza" if change > TREND_THRESHOLD else "a_la_baja" if change < -TREND_THRESHOLD else "estable"
     return {
         "equipo": name,
         "tipo_equipo": kind,
@@ -63,7 +93,7 @@ def consultar_telemetria(args: Mapping[str, Any]) -> dict[str, Any]:
         "nominal": nominal,
         "limite_alarma": limit,
         "lado_limite": spec["lado"],
-        "tendencia": "al_alza" if change > TREND_THRESHOLD else "a_la_baja" if change < -TREND_THRESHOLD else "estable",
+        "tendencia": stated.get("tendencia", trend),
         "estado": _state(readings[-1], nominal, limit, spec["lado"]),
     }
 
@@ -87,6 +117,33 @@ def derive_telemetria(facts: SeedFacts) -> dict[str, Any]:
     word = facts.key(VARIABLE_WORDS)
     variable = VARIABLE_WORDS[word] if word and VARIABLE_WORDS[word] in monitored else None
     return {"equipo": name, "variable": variable or facts.draw("variable", lambda rng: rng.choice(sorted(monitored)))}
+
+
+def observe_telemetria(facts: SeedFacts) -> dict[str, Any]:
+    """The seed's figures for the variable read: a reading (`temperatura_descarga_110c`, `vibracion_12_mm_s`), a
+    drop or rise (`caida_presion_180_a_140_bar`), the nominal (`corriente_nominal_32_a`, `vibracion_base_3_mm_s`),
+    the alarm limit (`limite_alarma_90c`) and a trend (`tendencia_alza_2c_por_semana`)."""
+    variable = derive_telemetria(facts)["variable"]
+    words, unit = READINGS[variable]
+    value = r"(\d+(?:_\d+)?)"
+    stated: dict[str, Any] = {}
+    for entity in facts.entities:
+        if match := re.fullmatch(rf"((?:[a-z0-9]+_)*?(?:{words})(?:_[a-z]+)*)_{value}_?{unit}", entity):
+            qualifiers = set(match[1].split("_"))
+            aspect = "nominal" if qualifiers & NOMINAL_WORDS else None if qualifiers & OTHER_QUANTITIES else "ultimo"
+            if aspect is not None:
+                stated.setdefault(aspect, number_from_id(match[2]))
+        elif match := re.fullmatch(rf"(caida|aumento|subida)_(?:{words})_{value}_a_{value}_?{unit}", entity):
+            stated.setdefault("primero", number_from_id(match[2]))
+            stated.setdefault("ultimo", number_from_id(match[3]))
+        elif match := re.fullmatch(rf"limite_alarma_{value}_?{unit}", entity):
+            stated["limite_alarma"] = number_from_id(match[1])
+        elif match := re.fullmatch(rf"tendencia_(alza|baja)(?:_{value}_?{unit}_por_(hora|dia|semana))?", entity):
+            stated["tendencia"] = "al_alza" if match[1] == "alza" else "a_la_baja"
+            if match[2]:
+                sign = 1 if match[1] == "alza" else -1
+                stated["cambio_por_hora"] = sign * number_from_id(match[2]) / HOURS[match[3]]
+    return stated
 
 
 def estimar_vida_util_remanente(args: Mapping[str, Any]) -> dict[str, Any]:
@@ -139,6 +196,9 @@ def derive_vida_util(facts: SeedFacts) -> dict[str, Any]:
 
 
 TOOLS = (
-    ToolImpl(TELEMETRY, consultar_telemetria, derive_telemetria),
+    ToolImpl(
+        TELEMETRY, consultar_telemetria, derive_telemetria, observe_telemetria,
+        frozenset({"ultimo", "primero", "cambio_por_hora", "nominal", "limite_alarma", "tendencia"}),
+    ),
     ToolImpl(REMAINING_LIFE, estimar_vida_util_remanente, derive_vida_util),
 )

@@ -9,7 +9,7 @@ from typing import Any
 
 from scsf.generation.tools.base import ToolImpl, catalog, require
 from scsf.generation.tools.dates import WEEKDAYS, is_business_day
-from scsf.generation.tools.facts import SeedFacts, stepped
+from scsf.generation.tools.facts import SeedFacts, stepped, whole
 from scsf.generation.tools.money import centavos
 
 DEADLINE = "calcular_plazo_procesal"
@@ -78,7 +78,9 @@ def calcular_liquidacion_laboral(args: Mapping[str, Any]) -> dict[str, Any]:
     antigüedad = 12 days per year on the daily wage capped at twice the general minimum wage (arts. 162, 485, 486).
     Every case adds the proportional part of aguinaldo (15 days), vacations (art. 76 days for the year in course)
     and vacation premium (25 %) for the fraction of the last year of service, assuming that year matches the
-    calendar year. Back pay (salarios vencidos) and other benefits are not included.
+    calendar year. Back pay (salarios vencidos) and other benefits are not included. `notas` says why a concept the
+    law names is absent (a resignation before 15 years of service has no seniority premium, LFT art. 162 fr. III;
+    whole years leave no proportional parts), so a total of 0 reads as what it is.
     """
     wage, years, kind = args["salario_diario"], args["antiguedad_anios"], args["tipo_terminacion"]
     require(wage > 0, SEVERANCE, f"salario_diario must be > 0, got {wage}")
@@ -110,7 +112,24 @@ def calcular_liquidacion_laboral(args: Mapping[str, Any]) -> dict[str, Any]:
         "conceptos": concepts,
         "total": centavos(sum(concept["monto"] for concept in concepts)),
         "supuestos": list(SEVERANCE_ASSUMPTIONS),
+        "notas": _absent_concepts(kind, years, rules["anios_prima_antiguedad_renuncia"]),
     }
+
+
+def _absent_concepts(kind: str, years: float, premium_years: int) -> list[str]:
+    notes = []
+    if kind == "renuncia_voluntaria" and years < premium_years:
+        notes.append(
+            f"prima de antigüedad: no procede; en renuncia voluntaria se paga con {premium_years} años de servicio o "
+            f"más (LFT art. 162, fr. III) y la antigüedad es de {whole(years)} años"
+        )
+    if years == math.floor(years):
+        notes.append(
+            "aguinaldo, vacaciones y prima vacacional proporcionales: cero días; la antigüedad es de años "
+            "completos y el último año de servicio se toma como el año calendario, así que no queda fracción "
+            "por pagar (LFT arts. 76, 80 y 87)"
+        )
+    return notes
 
 
 def derive_liquidacion(facts: SeedFacts) -> dict[str, Any]:

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from scsf.domains import DomainPack, ToolSpec
 from scsf.generation.tools.base import ToolError, ToolInvocation
 from scsf.generation.tools.facts import SeedFacts
-from scsf.generation.tools.registry import derive_from_facts, run_tool
+from scsf.generation.tools.registry import derive_from_facts, run_tool, stated_from_facts
 from scsf.seeds.schema import Seed
 
 
@@ -35,7 +35,8 @@ def plan_tool_calls(
 ) -> tuple[ToolInvocation, ...]:
     """One invocation per tool in `seed.herramientas_disponibles`, placed by `call_stage`, ordered by the position of
     its stage in `flow` (ties keep the seed's order). All tools read one `SeedFacts`, so a value the seed leaves open
-    (the car's price, the appointment date) is drawn once and shared."""
+    (the car's price, the appointment date) is drawn once and shared; a value the seed states wins over the
+    simulated one in the result (`ToolImpl.observe`)."""
     facts = SeedFacts(seed, rng)
     invocations = []
     for name in seed.herramientas_disponibles:
@@ -44,6 +45,7 @@ def plan_tool_calls(
             raise ToolError(
                 f"seed {seed.seed_id}: herramientas_disponibles: {name!r} is not a tool of {pack.namespace}"
             )
-        arguments = derive_from_facts(tool, facts)
-        invocations.append(ToolInvocation(name, arguments, run_tool(name, arguments), call_stage(tool, pack, flow)))
+        arguments, stated = derive_from_facts(tool, facts), stated_from_facts(tool, facts)
+        result = run_tool(name, arguments, stated)
+        invocations.append(ToolInvocation(name, arguments, result, call_stage(tool, pack, flow), stated))
     return tuple(sorted(invocations, key=lambda invocation: list(flow).index(invocation.stage)))

@@ -15,9 +15,9 @@ from typing import Any
 
 from scsf.domains import DomainPack, DomainRegistry, ToolSpec
 from scsf.generation.tools import (
-    automotive_credit, automotive_service, automotive_vehicles, education, finance_compliance, finance_credit,
-    finance_investment, industrial_maintenance, industrial_monitoring, legal_calculations, legal_records,
-    medical_drugs, medical_labs, medical_triage,
+    automotive_credit, automotive_inventory, automotive_service, automotive_vehicles, education, finance_compliance,
+    finance_credit, finance_investment, industrial_maintenance, industrial_monitoring, legal_calculations,
+    legal_records, medical_drugs, medical_labs, medical_triage,
 )  # fmt: skip
 from scsf.generation.tools.base import ToolError, ToolImpl
 from scsf.generation.tools.facts import SeedFacts
@@ -25,9 +25,9 @@ from scsf.generation.tools.schema import validate_arguments
 from scsf.seeds.schema import Seed
 
 DOMAIN_MODULES = (
-    automotive_credit, automotive_vehicles, automotive_service, education, finance_credit, finance_investment,
-    finance_compliance, industrial_monitoring, industrial_maintenance, legal_calculations, legal_records,
-    medical_triage, medical_drugs, medical_labs,
+    automotive_credit, automotive_inventory, automotive_vehicles, automotive_service, education, finance_credit,
+    finance_investment, finance_compliance, industrial_monitoring, industrial_maintenance, legal_calculations,
+    legal_records, medical_triage, medical_drugs, medical_labs,
 )  # fmt: skip
 
 
@@ -62,19 +62,25 @@ def implementation(name: str) -> ToolImpl:
     return IMPLEMENTATIONS[name]
 
 
-def run_tool(name: str, arguments: Mapping[str, Any]) -> dict[str, Any]:
-    """The tool's result for these arguments: pure and deterministic (same arguments, same result, in any process).
+def run_tool(name: str, arguments: Mapping[str, Any], stated: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """The tool's result for these arguments and the seed's `stated` facts (`derive_stated`): pure and deterministic
+    (same inputs, same result, in any process).
 
     Raises ToolError for an unknown tool, arguments that do not match the tool's JSON schema in its domain pack
-    (required fields, types, enums, bounds, closed argument names), or values the computation cannot use (a
-    negative price, a segment the fictional catalogue does not hold).
+    (required fields, types, enums, bounds, closed argument names), a stated fact the tool does not report, or
+    values the computation cannot use (a negative price, a segment the fictional catalogue does not hold).
     """
     tool = implementation(name)
     spec = bundled_specs().get(name)
     if spec is None:
         raise ToolError(f"unknown tool {name!r}: no bundled domain pack declares it")
     validate_arguments(spec.parametros, arguments, name)
-    return tool.compute(arguments)
+    if not stated:
+        return tool.compute(arguments)
+    if unknown := sorted(set(stated) - tool.stated_fields):
+        known = ", ".join(sorted(tool.stated_fields)) or "none"
+        raise ToolError(f"{name}: stated: {unknown[0]!r} is not a fact this tool reports (known: {known})")
+    return tool.compute(arguments, stated)
 
 
 def derive_arguments(tool: ToolSpec, seed: Seed, pack: DomainPack, rng: random.Random) -> dict[str, Any]:
@@ -84,6 +90,16 @@ def derive_arguments(tool: ToolSpec, seed: Seed, pack: DomainPack, rng: random.R
     from the triage of the seed's symptoms); an item's format is drawn. The result validates against
     `tool.parametros`. `pack` is the seed's domain pack (the interface keeps it for packs whose tools need it)."""
     return derive_from_facts(tool, SeedFacts(seed, rng))
+
+
+def derive_stated(tool: ToolSpec, seed: Seed, pack: DomainPack, rng: random.Random) -> dict[str, Any]:
+    """What the seed states that the tool's result reports beyond its arguments (`valor_toma_148000_mxn` for
+    `valuar_auto_usado`, `vibracion_12_mm_s` for `consultar_telemetria`); empty when it states none."""
+    return stated_from_facts(tool, SeedFacts(seed, rng))
+
+
+def stated_from_facts(tool: ToolSpec, facts: SeedFacts) -> dict[str, Any]:
+    return copy.deepcopy(implementation(tool.nombre).observe(facts))
 
 
 def derive_from_facts(tool: ToolSpec, facts: SeedFacts) -> dict[str, Any]:
