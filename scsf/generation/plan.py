@@ -80,7 +80,8 @@ class ConversationPlan:
             "noise": [event.record() for event in self.noise],
             "tools": [
                 {"turn": call.turn, "stage": call.invocation.stage, "name": call.invocation.name,
-                 "arguments": call.invocation.arguments, "result": call.invocation.result}
+                 "arguments": call.invocation.arguments, "stated": call.invocation.stated,
+                 "result": call.invocation.result}
                 for call in self.tool_calls
             ],  # fmt: skip
         }

@@ -27,6 +27,7 @@ from scsf.generation.prompts import (
     whole_messages,
 )
 from scsf.generation.strategies import parse_turn, parse_turns
+from scsf.generation.tools import run_tool
 from scsf.generation.variation import VariationConfig
 from scsf.hashing import content_id
 from scsf.seeds.conversation import TOOL_ROLE
@@ -414,6 +415,8 @@ def test_tool_calls_are_inserted_with_their_computed_results(seed: Seed, domains
     for call in plan.tool_calls:
         assert f"consultó {call.invocation.name}(" in prompt
     assert [spec["name"] for spec in conversation.generation["tool_specs"]] == [c.invocation.name for c in plan.tool_calls]
+    for record in conversation.generation["tools"]:  # the stored record alone replays every result
+        assert run_tool(record["name"], record["arguments"], record["stated"]) == record["result"]
 
 
 def test_typos_are_applied_in_code_and_recorded(seed: Seed, domains: DomainRegistry) -> None:
