@@ -46,3 +46,35 @@ def pii() -> None:
 
     result = bench_pii()
     print_json({key: value for key, value in result.items() if key != "errors"} | {"errors": len(result["errors"])})
+
+
+@app.command("generate")
+def generate(
+    model: Annotated[str | None, typer.Option(help="Manifest model name (default: the test model)")] = None,
+    threads: Annotated[int, typer.Option(min=1, help="CPU threads for llama.cpp (engine, raw and server)")] = 2,
+    ctx: Annotated[int, typer.Option(min=512, help="Context window (capped at the model's)")] = 4096,
+    plans: Annotated[int, typer.Option(min=1, help="Pilot-seed conversations for engine vs raw")] = 3,
+    strategy: Annotated[str, typer.Option(help="whole_conversation or turn_by_turn")] = "whole_conversation",
+    parallel: Annotated[list[int] | None, typer.Option(min=1, help="Parallel requests (repeatable; 1 2 4 8)")] = None,
+    http_requests: Annotated[int, typer.Option(min=1, help="Requests per level and pass (levels run 1..8..1)")] = 4,
+    http_max_tokens: Annotated[int, typer.Option(min=1, help="max_tokens of each HTTP request")] = 48,
+    in_flight: Annotated[int, typer.Option(min=1, help="Requests in flight against the fake server")] = 256,
+    queued: Annotated[int, typer.Option(min=1, help="Requests queued behind the same slots")] = 1024,
+    fake_delay: Annotated[float, typer.Option(min=0, help="Seconds the fake server takes per answer")] = 1.0,
+    only: Annotated[list[str] | None, typer.Option(help="Run only this section (repeatable; default all)")] = None,
+) -> None:
+    """Engine vs raw llama-cpp-python tokens/s, HTTP backend vs llama_cpp.server at N parallel, memory with
+    hundreds of requests in flight (sections: engine_overhead, http_parallel, memory_in_flight)."""
+    from typing import get_args
+
+    from scsf.bench.generate import SECTIONS, GenerateBenchSettings, bench_generate
+    from scsf.generation.variation import Strategy
+
+    if strategy not in get_args(Strategy):
+        raise typer.BadParameter(f"--strategy must be one of {', '.join(get_args(Strategy))}, not {strategy!r}")
+    settings = GenerateBenchSettings(
+        model=model, n_threads=threads, n_ctx=ctx, plans=plans, strategy=strategy,  # type: ignore[arg-type]
+        parallel=tuple(parallel or (1, 2, 4, 8)), http_requests_per_pass=http_requests,
+        http_max_tokens=http_max_tokens, in_flight=in_flight, queued=queued, fake_delay_s=fake_delay,
+    )  # fmt: skip
+    print_json(bench_generate(settings, only or tuple(SECTIONS), on_step=lambda step: err_console.print(step)))
