@@ -61,10 +61,14 @@ def generate(
     in_flight: Annotated[int, typer.Option(min=1, help="Requests in flight against the fake server")] = 256,
     queued: Annotated[int, typer.Option(min=1, help="Requests queued behind the same slots")] = 1024,
     fake_delay: Annotated[float, typer.Option(min=0, help="Seconds the fake server takes per answer")] = 1.0,
+    pipeline_conversations: Annotated[int, typer.Option(min=67, help="Conversations of the pipeline run against the fake server")] = 268,
+    pipeline_concurrency: Annotated[int, typer.Option(min=1, help="Conversations in flight in that run")] = 64,
+    local_conversations: Annotated[int, typer.Option(min=1, help="Conversations of the pipeline run on the local model")] = 3,
     only: Annotated[list[str] | None, typer.Option(help="Run only this section (repeatable; default all)")] = None,
 ) -> None:
     """Engine vs raw llama-cpp-python tokens/s, HTTP backend vs llama_cpp.server at N parallel, memory with
-    hundreds of requests in flight (sections: engine_overhead, http_parallel, memory_in_flight)."""
+    hundreds of requests in flight, the run pipeline against a fake server and on the local model (sections:
+    engine_overhead, http_parallel, memory_in_flight, pipeline_in_flight, pipeline_local)."""
     from typing import get_args
 
     from scsf.bench.generate import SECTIONS, GenerateBenchSettings, bench_generate
@@ -76,5 +80,7 @@ def generate(
         model=model, n_threads=threads, n_ctx=ctx, plans=plans, strategy=strategy,  # type: ignore[arg-type]
         parallel=tuple(parallel or (1, 2, 4, 8)), http_requests_per_pass=http_requests,
         http_max_tokens=http_max_tokens, in_flight=in_flight, queued=queued, fake_delay_s=fake_delay,
+        pipeline_conversations=pipeline_conversations, pipeline_concurrency=pipeline_concurrency,
+        local_conversations=local_conversations,
     )  # fmt: skip
     print_json(bench_generate(settings, only or tuple(SECTIONS), on_step=lambda step: err_console.print(step)))

@@ -3,9 +3,10 @@
 Sections, one module each:
 - `engine_overhead` (generate_engine.py): engine vs raw llama-cpp-python tokens/s, target ratio >= 0.90;
 - `http_parallel` (generate_http.py): the HTTP backend against a real llama_cpp.server, N requests in parallel;
-- `memory_in_flight` (generate_memory.py): hundreds of requests in flight and queued against a fake server.
-A new section is a function `(BenchContext) -> dict` registered in SECTIONS (the next one planned:
-conversations/hour through the run pipeline).
+- `memory_in_flight` (generate_memory.py): hundreds of requests in flight and queued against a fake server;
+- `pipeline_in_flight`, `pipeline_local` (generate_pipeline.py): the whole run pipeline against a fake server (requests
+  in flight, conversations/s) and on the local model (conversations/hour of the CPU demo).
+A new section is a function `(BenchContext) -> dict` registered in SECTIONS.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from scsf.bench.generate_engine import bench_engine_overhead, pilot_plans
 from scsf.bench.generate_http import bench_http_parallel
 from scsf.bench.generate_memory import bench_memory_in_flight
 from scsf.bench.generate_model import BenchModel
+from scsf.bench.generate_pipeline import bench_pipeline_in_flight, bench_pipeline_local
 from scsf.errors import ConfigError
 from scsf.generation.generator import Sampling
 from scsf.generation.variation import Strategy
@@ -42,6 +44,10 @@ class GenerateBenchSettings:
     in_flight: int = 256
     queued: int = 1024
     fake_delay_s: float = 1.0
+    pipeline_conversations: int = 268
+    pipeline_concurrency: int = 64
+    pipeline_delay_s: float = 0.25
+    local_conversations: int = 3
 
 
 class BenchContext:
@@ -79,11 +85,21 @@ def _memory_in_flight(ctx: BenchContext) -> dict[str, Any]:
     return bench_memory_in_flight(s.in_flight, s.queued, s.fake_delay_s, ctx.on_step)
 
 
+def _pipeline_in_flight(ctx: BenchContext) -> dict[str, Any]:
+    s = ctx.settings
+    return bench_pipeline_in_flight(s.pipeline_conversations, s.pipeline_concurrency, s.pipeline_delay_s, ctx.on_step)
+
+
+def _pipeline_local(ctx: BenchContext) -> dict[str, Any]:
+    return bench_pipeline_local(ctx.model, ctx.settings.local_conversations, ctx.on_step)
+
+
 SECTIONS: dict[str, Callable[[BenchContext], dict[str, Any]]] = {
     "engine_overhead": _engine_overhead,
     "http_parallel": _http_parallel,
     "memory_in_flight": _memory_in_flight,
-    # "run_pipeline": conversations/hour through the run pipeline goes here.
+    "pipeline_in_flight": _pipeline_in_flight,
+    "pipeline_local": _pipeline_local,
 }
 
 

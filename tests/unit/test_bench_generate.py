@@ -15,6 +15,7 @@ from scsf.bench.generate import SECTIONS, GenerateBenchSettings, bench_generate
 from scsf.bench.generate_engine import PairedBaselineBackend, measure_plan, pilot_plans
 from scsf.bench.generate_fake_server import REPLY_TEXT, InFlightCounter, fake_server
 from scsf.bench.generate_memory import RssSampler, bench_memory_in_flight, rss_mib
+from scsf.bench.generate_pipeline import bench_pipeline_in_flight
 from scsf.errors import ConfigError
 from scsf.generation.backends.base import GenRequest
 from scsf.generation.backends.openai_http import OpenAIHttpBackend
@@ -138,7 +139,16 @@ def test_pilot_plans_cycle_over_the_domains() -> None:
 def test_unknown_section_is_a_config_error() -> None:
     with pytest.raises(ConfigError, match="unknown section 'pipeline'"):
         bench_generate(GenerateBenchSettings(), ["memory_in_flight", "pipeline"])
-    assert list(SECTIONS) == ["engine_overhead", "http_parallel", "memory_in_flight"]
+    assert list(SECTIONS) == ["engine_overhead", "http_parallel", "memory_in_flight", "pipeline_in_flight", "pipeline_local"]
+
+
+@loopback
+def test_pipeline_section_keeps_the_configured_conversations_in_flight(tmp_path: Path) -> None:
+    """The whole run pipeline (plan, turn-by-turn generation, store, export, report) against the fake server."""
+    result = bench_pipeline_in_flight(conversations=67, concurrency=16, delay_s=0.05, on_step=lambda step: None)
+    assert (result["conversations"], result["stored"], result["failures"]) == (67, 67, [])
+    assert result["server_peak_in_flight"] == 16
+    assert result["requests"] >= 67 * 4  # turn by turn: one request per turn, at least four turns each
 
 
 @pytest.mark.model
@@ -150,7 +160,8 @@ def test_real_small_run_of_every_section(monkeypatch: pytest.MonkeyPatch, tmp_pa
     monkeypatch.setenv("SCSF_MODELS_DIR", str(SHARED_MODELS))
     settings = GenerateBenchSettings(
         model=PLUMBING_MODEL, n_threads=1, n_ctx=4096, plans=1, parallel=(1, 2), http_requests_per_pass=2,
-        http_max_tokens=8, in_flight=8, queued=16, fake_delay_s=0.2,
+        http_max_tokens=8, in_flight=8, queued=16, fake_delay_s=0.2, pipeline_conversations=67,
+        pipeline_concurrency=8, pipeline_delay_s=0.01, local_conversations=1,
     )  # fmt: skip
 
     result = bench_generate(settings, on_step=lambda step: None)
@@ -167,3 +178,6 @@ def test_real_small_run_of_every_section(monkeypatch: pytest.MonkeyPatch, tmp_pa
     assert all(level["requests"] == 4 and level["failed"] == 0 for level in levels)
     assert all(0 < level["completion_tokens"] <= 4 * 8 for level in levels)
     assert result["memory_in_flight"]["peak_in_flight"] == 8
+    assert result["pipeline_in_flight"]["server_peak_in_flight"] == 8
+    local = result["pipeline_local"]
+    assert local["conversations"] == 1 and local["stored"] + len(local["failures"]) >= 1
