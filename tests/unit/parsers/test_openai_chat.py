@@ -324,6 +324,7 @@ def test_line_provenances_are_shared_and_their_cache_stays_bounded() -> None:
 
 class TestFuzz(JsonFuzz):
     parsers = (OpenAIChatParser(),)
+    fixtures = sorted(HERE.iterdir())
 
 
 messages = st.fixed_dictionaries(

@@ -201,6 +201,7 @@ def test_streams_a_100k_element_array_in_little_memory(tmp_path: Path) -> None:
 
 class TestFuzz(JsonFuzz):
     parsers = (ShareGPTParser(),)
+    fixtures = sorted(HERE.iterdir())
 
 
 records = st.fixed_dictionaries(
