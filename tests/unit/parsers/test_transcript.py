@@ -577,7 +577,9 @@ def test_a_50_mb_monologue_streams_in_bounded_memory(tmp_path: Path) -> None:
         "split_by": "chars",
     }  # fmt: skip
     assert seen["last_text"].endswith(f"199998 {filler} 199999 {filler}")
-    assert seen["peak"] < size // 10, f"peak grew {seen['peak'] / 2**20:.1f} MiB for {size / 2**20:.0f} MiB"
+    # One part is a 1 MiB turn, held as its segments, their joined chunks and the turn's text (~5 MiB measured);
+    # the whole file as one turn grew the peak by ~98 MiB.
+    assert seen["peak"] < size // 5, f"peak grew {seen['peak'] / 2**20:.1f} MiB for {size / 2**20:.0f} MiB"
 
 
 # -- any bytes: conversations or ParseError --------------------------------------------------------------------
