@@ -28,7 +28,8 @@ def stored_conversations(env: dict[str, str], run_id: str) -> list:
 def test_turn_by_turn_run_with_tools_and_noise(cli_env: dict[str, str], tmp_path: Path) -> None:
     config = write_config(
         tmp_path / "run.toml",
-        f'model = "{TEST_MODEL}"\nmax_seeds = 1\nconversations_per_seed = 1\nn_threads = 2',
+        f'model = "{TEST_MODEL}"\nmax_seeds = 1\nconversations_per_seed = 1\nn_threads = 2\n'
+        'tags = ["herramienta:calcular_financiamiento"]',
         'strategies = { turn_by_turn = 1.0 }\nflows = { objecion_temprana = 1.0 }\nnoise_rate = 0.5\ntools = true',
     )
     outcome = json.loads(cli(cli_env, "run", "--config", str(config), "--json").stdout)
@@ -52,7 +53,7 @@ def test_run_through_the_openai_backend_against_a_real_server(cli_env: dict[str,
     config = write_config(
         tmp_path / "run.toml",
         f'backend = "openai"\nmodel = "{SMOLLM2}"\nendpoints = ["{server.endpoint}"]\nmax_seeds = 1\n'
-        'conversations_per_seed = 2\nconcurrency = 2\nmax_attempts = 4\n'
+        'conversations_per_seed = 2\nconcurrency = 2\nmax_attempts = 4\ntags = ["herramienta:buscar_inventario"]\n'
         '[run.backend_options]\nstructured_output = "json_object"\ntimeout_s = 300',
         "strategies = { whole_conversation = 1.0 }\nnoise_rate = 0.0\ntools = true",
     )
