@@ -1,0 +1,130 @@
+"""Factual fidelity (Table 1), deterministic part: every value the dialogue states must be one the seed states, one
+derived from it, or one a recorded tool result reports. score = supported / checked.
+
+References:
+- numbers in the seed's entity and restriction ids (`precio_389900_mxn`, `enganche_20pct`, `tasa_13_9pct_anual`
+  read as 13.9 and also as 13 and 9, `precio_3_2_millones_mxn`, `plazo_5_anios` also as 60 months);
+- each seed percentage applied to each seed amount of 1,000 or more, and the rest (20 % of 389,900: 77,980 and 311,920);
+- every number in the recorded tool calls (`generation["tools"]`: arguments, stated values, results), numbers
+  written inside result strings included.
+A stated value is supported when one of its readings is within `REL_TOL` of a reference (rounding such as "390 mil"
+for 389,900). Matching is by number, not by kind.
+
+A judge model adds claims later: a `Claim` whose `supported` is already decided is counted as it is.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from scsf.eval.base import FIDELIDAD_FACTUAL, MetricResult, at_least
+from scsf.eval.dialogue import DialogueTurn
+from scsf.eval.numbers import stated_values
+from scsf.seeds.schema import Seed
+
+REL_TOL = 0.005
+ID_NUMBER = re.compile(r"(?:^|_)(\d+(?:_\d+)*)(_millones)?(?:_?([a-z]+))?")
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A checkable statement of turn `turn`: its kind, the numbers it may stand for, and, for claims compared
+    elsewhere (a judge's product or restriction claims), `supported` already decided."""
+
+    turn: int
+    kind: str
+    values: tuple[float, ...] = ()
+    label: str = ""
+    supported: bool | None = None
+
+
+def claims_from_dialogue(turns: Sequence[DialogueTurn]) -> list[Claim]:
+    """The deterministic claims: every amount, percentage, term and grouped number stated in a message turn."""
+    return [
+        Claim(turn.number, value.kind, value.values, _format(value.values[0]))
+        for turn in turns
+        for value in stated_values(turn.text)
+    ]
+
+
+def seed_references(seed: Seed) -> list[float]:
+    """The numbers the seed's ids state, plus percentages of its amounts (see the module docstring)."""
+    factual = seed.parametros_factuales
+    numbers: list[float] = []
+    percentages: list[float] = []
+    for identifier in [*factual.entidades_clave, *factual.restricciones]:
+        for match in ID_NUMBER.finditer(identifier):
+            digits, millions, unit = match[1], match[2], match[3] or ""
+            parts = digits.split("_")
+            readings = [float(".".join(parts[:2])) if len(parts) > 1 else float(parts[0]), *map(float, parts)]
+            if millions:
+                readings = [reading * 1_000_000 for reading in readings[:1]]
+            if unit == "anios":
+                readings += [reading * 12 for reading in readings]
+            if unit.startswith("pct"):
+                percentages.append(readings[0])
+            numbers.extend(readings)
+    amounts = [number for number in numbers if number >= 1_000]
+    derived = [amount * share / 100 for amount in amounts for share in percentages]
+    derived += [amount - amount * share / 100 for amount in amounts for share in percentages]
+    return numbers + derived
+
+
+def tool_references(tools: Iterable[Mapping[str, Any]]) -> list[float]:
+    """Every number in the recorded tool calls' arguments, stated values and results."""
+    found: list[float] = []
+    for call in tools:
+        for part in ("arguments", "stated", "result"):
+            _collect_numbers(call.get(part), found)
+    return found
+
+
+def _collect_numbers(value: Any, found: list[float]) -> None:
+    if isinstance(value, bool) or value is None:
+        return
+    if isinstance(value, int | float):
+        found.append(float(value))
+    elif isinstance(value, str):
+        found.extend(reading for stated in stated_values(value) for reading in stated.values)
+        found.extend(float(number) for number in re.findall(r"(?<![\d.,])\d+(?![\d.,]\d)", value))
+    elif isinstance(value, Mapping):
+        for item in value.values():
+            _collect_numbers(item, found)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            _collect_numbers(item, found)
+
+
+def is_supported(values: Sequence[float], references: Sequence[float]) -> bool:
+    """Whether a reading is within REL_TOL of a reference; `references` sorted ascending."""
+    for value in values:
+        low, high = sorted((value * (1 - REL_TOL), value * (1 + REL_TOL)))
+        index = bisect.bisect_left(references, low)
+        if index < len(references) and references[index] <= high:
+            return True
+    return False
+
+
+def factual_fidelity(claims: Sequence[Claim], references: Iterable[float], threshold: float) -> MetricResult:
+    """The `fidelidad_factual` metric over `claims`; reasons list every unsupported one by turn, kind and value."""
+    ordered = sorted(set(references))
+    unsupported = [
+        claim for claim in claims
+        if not (claim.supported if claim.supported is not None else is_supported(claim.values, ordered))
+    ]  # fmt: skip
+    details = {"checked": len(claims), "supported": len(claims) - len(unsupported), "references": len(ordered)}
+    if not claims:
+        return at_least(FIDELIDAD_FACTUAL, 1.0, threshold, ["nothing checkable: the dialogue states no values"], details)
+    reasons = [
+        f"turn {claim.turn}: {claim.kind} {claim.label} is not stated by the seed nor by a tool result"
+        for claim in unsupported
+    ]
+    return at_least(FIDELIDAD_FACTUAL, (len(claims) - len(unsupported)) / len(claims), threshold, reasons, details)
+
+
+def _format(value: float) -> str:
+    return f"{value:,.2f}".rstrip("0").rstrip(".")

@@ -1,0 +1,72 @@
+"""Values stated in Spanish text: amounts, percentages and terms, in the formats people and models write them.
+
+`$389,900`, `389,900 pesos`, `389 mil`, `$3.2 millones` -> monto; `20 %`, `13.9%`, `13,9 por ciento` -> porcentaje;
+`48 meses`, `4 años` -> plazo (years also as months: 4 años -> 4 and 48). A bare number with a thousands separator
+(`40,000`) is a cantidad. Small bare numbers (turn 2, 3 documentos, 10:30) are not values to check.
+
+A number with groups of exactly three digits after `,` or `.` has thousands separators (`1.500` is 1500), a last
+group of one or two digits after the other separator is decimal (`389,900.50`); otherwise `,` or `.` is the decimal
+point (`13,9`, `13.9`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+GROUPED = r"\d{1,3}([.,])\d{3}(?:\1\d{3})*(?:(?!\1)[.,]\d{1,2})?(?![\d.,]\d)"  # thousands groups, decimals after
+NUMBER = rf"{GROUPED}|\d+(?:[.,]\d+)?"
+MENTION = re.compile(
+    rf"(?:(?P<currency>\$|\bmxn|\busd)\s?)?(?<!\d)(?P<number>{NUMBER})"
+    r"(?:\s*(?P<scale>millones|millón|millon|mil)\b)?"
+    r"(?:\s*(?P<unit>%|por\s*ciento\b|(?:de\s+)?(?:pesos|mxn|usd|dólares|dolares)\b"
+    r"|meses\b|mes\b|años\b|año\b|anios\b))?",
+    re.IGNORECASE,
+)
+SCALES = {"mil": 1_000, "millones": 1_000_000, "millón": 1_000_000, "millon": 1_000_000}
+THOUSANDS = re.compile(rf"^{GROUPED}$")
+
+
+@dataclass(frozen=True)
+class StatedValue:
+    """A value found in a text: its kind and the numbers it may stand for (a term in years is also in months)."""
+
+    kind: str  # monto | porcentaje | plazo | cantidad
+    values: tuple[float, ...]
+    start: int
+    end: int
+
+
+def parse_number(text: str) -> float:
+    """`389,900` -> 389900, `389,900.50` -> 389900.5, `1.500` -> 1500, `13,9` -> 13.9."""
+    match = THOUSANDS.match(text)
+    if not match:
+        return float(text.replace(",", "."))
+    separator = match[1]
+    integer, point, fraction = text.rpartition("." if separator == "," else ",")
+    if not point:
+        integer, fraction = text, "0"
+    return float(f"{integer.replace(separator, '')}.{fraction}")
+
+
+def stated_values(text: str) -> list[StatedValue]:
+    """Every monto, porcentaje, plazo and cantidad stated in `text`, in order."""
+    found = []
+    for match in MENTION.finditer(text):
+        number = parse_number(match["number"])
+        unit = (match["unit"] or "").lower()
+        scale = (match["scale"] or "").lower()
+        if unit == "%" or unit.startswith("por"):
+            kind, values = "porcentaje", (number,)
+        elif unit in ("meses", "mes"):
+            kind, values = "plazo", (number,)
+        elif unit in ("años", "año", "anios"):
+            kind, values = "plazo", (number, number * 12)
+        elif match["currency"] or unit or scale:
+            kind, values = "monto", (number * SCALES.get(scale, 1),)
+        elif THOUSANDS.match(match["number"]):
+            kind, values = "cantidad", (number,)
+        else:
+            continue
+        found.append(StatedValue(kind, values, match.start(), match.end()))
+    return found

@@ -1,0 +1,76 @@
+"""ROUGE-L (Table 1) with Google's `rouge-score`: structural coherence of a conversation with its seed, and text
+ROUGE-L against a reference conversation where one exists.
+
+A seed has no reference text, so structural coherence compares stages: each message turn is labelled with a stage of
+the domain pack (`scsf.eval.stages`), consecutive repeats collapse, and the score is the ROUGE-L F-measure between
+that observed stage sequence and the seed's `flujo_esperado`, stage ids being the tokens (whitespace tokenizer).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import cache
+from typing import Any
+
+from scsf.domains import DomainPack
+from scsf.eval.base import ROUGE_L, MetricResult, at_least
+from scsf.eval.dialogue import DialogueTurn
+from scsf.eval.stages import StageLabeller, collapse_repeats
+from scsf.eval.text import words
+
+
+class _Tokens:
+    """rouge-score tokenizer: whitespace-separated tokens as they are (stage ids) or Unicode word tokens (text)."""
+
+    def __init__(self, split_words: bool) -> None:
+        self.split_words = split_words
+
+    def tokenize(self, text: str) -> list[str]:
+        return words(text) if self.split_words else text.split()
+
+
+@cache
+def _scorer(split_words: bool) -> Any:
+    from rouge_score.rouge_scorer import RougeScorer  # imports nltk (about 2 s): only when first scored
+
+    return RougeScorer(["rougeL"], tokenizer=_Tokens(split_words))
+
+
+def sequence_rouge_l(observed: Sequence[str], expected: Sequence[str]) -> tuple[float, float, float]:
+    """(precision, recall, F-measure) of ROUGE-L between two sequences of identifiers."""
+    score = _scorer(False).score(" ".join(expected), " ".join(observed))["rougeL"]
+    return score.precision, score.recall, score.fmeasure
+
+
+def text_rouge_l(candidate: str, reference: str) -> float:
+    """ROUGE-L F-measure of a text against a reference text (lower-case word tokens, accents kept)."""
+    return _scorer(True).score(reference, candidate)["rougeL"].fmeasure
+
+
+def structural_coherence(
+    turns: Sequence[DialogueTurn],
+    pack: DomainPack,
+    expected: Sequence[str],
+    threshold: float,
+    labeller: StageLabeller,
+    stage_plan: Sequence[str] | None = None,
+) -> MetricResult:
+    """The `rouge_l` metric. `stage_plan` (the generator's planned stage per turn, when recorded) only adds the
+    labeller's agreement with it to the details."""
+    labels = labeller(turns, pack)
+    observed = collapse_repeats(labels)
+    precision, recall, fmeasure = sequence_rouge_l(observed, expected)
+    details: dict[str, Any] = {
+        "labels": labels,
+        "observed": observed,
+        "expected": list(expected),
+        "precision": round(precision, 4),
+        "recall": round(recall, 4),
+    }
+    if stage_plan is not None and len(stage_plan) == len(labels) and labels:
+        details["stage_plan_agreement"] = round(sum(map(str.__eq__, labels, stage_plan)) / len(labels), 4)
+    missing = [stage for stage in expected if stage not in observed]
+    reasons = [f"expected stages not observed: {', '.join(missing)}"] if missing else []
+    if fmeasure < threshold:
+        reasons.append(f"observed stage sequence: {' > '.join(observed) or '(none)'}")
+    return at_least(ROUGE_L, fmeasure, threshold, reasons, details)
