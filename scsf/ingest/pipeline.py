@@ -89,6 +89,7 @@ class Ingestor:
         self.options = options
         self.repository = repository
         self.on_conversation = on_conversation
+        self._parts_roles: tuple[str, dict[str, str]] = ("", {})  # (source key, speaker -> role) of the last part
 
     def ingest(self, paths: Iterable[Path], import_id: str | None = None) -> tuple[str, QualityReport]:
         import_id = import_id or new_import_id()
@@ -186,6 +187,17 @@ class Ingestor:
                 )
                 offset += size
 
+    def _roles(self, conversation: ParsedConversation) -> RoleAssignment:
+        """Roles of a conversation; a later part of a long conversation keeps the roles its earlier parts had
+        (parts come in order, so only the last source's mapping is kept)."""
+        source_key = conversation.key.split("#part")[0]
+        last_key, last_roles = self._parts_roles
+        earlier = last_roles if conversation.metadata.get("part", 1) > 1 and last_key == source_key else None
+        roles = assign_roles(conversation, self.pack, self.options.role_map, earlier)
+        if "part" in conversation.metadata:
+            self._parts_roles = (source_key, {**(earlier or {}), **roles.mapping})
+        return roles
+
     def _finish(
         self,
         conversation: ParsedConversation,
@@ -195,7 +207,7 @@ class Ingestor:
         findings: list[list[PiiFinding]],
     ) -> Processed:
         conversation_id = "imp-" + sha256_hex(f"{sha}|{conversation.key}")[:32]
-        roles = assign_roles(conversation, self.pack, self.options.role_map)
+        roles = self._roles(conversation)
         originals = [turn.text for turn in conversation.turns]
         redacted = redact_conversation(originals, findings, self.options.redaction, key=conversation_id)
         aliases = _speaker_aliases(roles.mapping)

@@ -44,8 +44,14 @@ def load_role_map(path: Path) -> dict[str, str]:
     return data
 
 
-def assign_roles(conversation: ParsedConversation, pack: DomainPack, role_map: dict[str, str] | None) -> RoleAssignment:
-    """Map every speaker of the conversation: the role-map file first, then the heuristic for the rest."""
+def assign_roles(
+    conversation: ParsedConversation,
+    pack: DomainPack,
+    role_map: dict[str, str] | None,
+    earlier_part: dict[str, str] | None = None,
+) -> RoleAssignment:
+    """Map every speaker of the conversation: the role-map file first, then the roles the speaker had in the earlier
+    parts of the same source conversation (a long chat cut into parts), then the heuristic for the rest."""
     assistant = next(role.id for role in pack.roles if role.lado == "asistente")
     user = next(role.id for role in pack.roles if role.lado == "usuario")
     speakers = list(dict.fromkeys(turn.speaker for turn in conversation.turns))
@@ -55,6 +61,11 @@ def assign_roles(conversation: ParsedConversation, pack: DomainPack, role_map: d
         mapping.update({speaker: role_map[speaker] for speaker in speakers if speaker in role_map})
         if mapping:
             reasons.append("role-map file")
+    if earlier_part:
+        carried = {s: earlier_part[s] for s in speakers if s not in mapping and s in earlier_part}
+        mapping.update(carried)
+        if carried:
+            reasons.append("as in the earlier parts of this conversation")
     unmapped = [speaker for speaker in speakers if speaker not in mapping]
     if unmapped:
         guessed, reason = _heuristic(unmapped, assistant, user, conversation.format)

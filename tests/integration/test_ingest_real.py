@@ -82,3 +82,21 @@ def test_dry_run_stores_nothing(env: dict[str, str], tmp_path: Path) -> None:
     text = " ".join(turn["text"] for turn in json.loads(done.stdout)["turns"])
     assert "<CURP>" in text or "[CURP]" in text
     assert store_text(env) == before
+
+
+def test_a_long_chat_split_at_a_silence_keeps_its_roles(env: dict[str, str], tmp_path: Path) -> None:
+    """Two days of silence cut the chat in two parts; part 2 opens with the business and must not swap roles."""
+    chat = tmp_path / "chat.txt"
+    chat.write_text(
+        "12/03/24, 10:15 - Beto: Hola, ¿tienen la pickup en existencia?\n"
+        "12/03/24, 10:16 - Lupita: Sí, tenemos dos unidades disponibles.\n"
+        "15/03/24, 09:00 - Lupita: Buen día, ¿pudo revisar la cotización que le enviamos?\n"
+        "15/03/24, 09:05 - Beto: Sí, me interesa el plan a 48 meses.\n",
+        encoding="utf-8",
+    )
+    done = cli(env, "ingest", str(chat), "--dry-run", "--json")
+    assert done.returncode == 0, done.stderr
+    parts = [json.loads(line) for line in done.stdout.splitlines() if line.startswith("{")]
+    assert len(parts) == 2
+    assert [turn["role"] for turn in parts[0]["turns"]] == ["cliente", "agente_ventas"]
+    assert [turn["role"] for turn in parts[1]["turns"]] == ["agente_ventas", "cliente"]

@@ -64,3 +64,15 @@ def test_role_map_json_and_errors(tmp_path: Path) -> None:
     with pytest.raises(ConfigError) as caught:
         load_role_map(bad)
     assert caught.value.msg == f"{bad}: a role map is an object of speaker = role strings"
+
+
+def test_a_later_part_keeps_the_roles_of_the_earlier_parts(domains) -> None:
+    """Part 2 of a long chat opens with the business: the first-speaker guess would swap the roles."""
+    pack = domains.get("automotive.sales")
+    first = assign_roles(conversation("whatsapp_export", "Beto", "Lupita"), pack, None)
+    assert first.mapping == {"Beto": "cliente", "Lupita": "agente_ventas"}
+    later = assign_roles(conversation("whatsapp_export", "Lupita", "Beto", "Memo"), pack, None, first.mapping)
+    assert later.mapping == {"Lupita": "agente_ventas", "Beto": "cliente", "Memo": "cliente"}
+    assert later.reason == "as in the earlier parts of this conversation; first speaker 'Memo' taken as the customer (inbound chat)"
+    alone = assign_roles(conversation("whatsapp_export", "Lupita", "Beto"), pack, None)
+    assert alone.mapping == {"Lupita": "cliente", "Beto": "agente_ventas"}  # what the guess alone would have done
