@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-GROUPED = r"\d{1,3}([.,])\d{3}(?:\1\d{3})*(?:(?!\1)[.,]\d{1,2})?(?![\d.,]\d)"  # thousands groups, decimals after
+GROUPED = r"\d{1,3}(?P<sep>[.,])\d{3}(?:(?P=sep)\d{3})*(?:(?!(?P=sep))[.,]\d{1,2})?(?![\d.,]\d)"  # thousands groups, decimals after
 NUMBER = rf"{GROUPED}|\d+(?:[.,]\d+)?"
 MENTION = re.compile(
     rf"(?:(?P<currency>\$|\bmxn|\busd)\s?)?(?<!\d)(?P<number>{NUMBER})"
@@ -42,7 +42,7 @@ def parse_number(text: str) -> float:
     match = THOUSANDS.match(text)
     if not match:
         return float(text.replace(",", "."))
-    separator = match[1]
+    separator = match["sep"]
     integer, point, fraction = text.rpartition("." if separator == "," else ",")
     if not point:
         integer, fraction = text, "0"

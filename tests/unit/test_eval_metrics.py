@@ -56,6 +56,11 @@ def test_stated_values_kinds() -> None:
     ]  # fmt: skip
 
 
+def test_stated_values_after_a_currency_sign() -> None:
+    found = [value.values for value in stated_values("$1,049.90, $1.049,90, $1.049.90 y $12,5")]
+    assert found == [(1049.9,), (1049.9,), (1049.0,), (12.5,)]  # a malformed 1.049.90 reads as 1049
+
+
 def test_seed_references_read_ids_and_derive_percentages(domains: DomainRegistry) -> None:
     seed = make_seed(
         domains, parametros_factuales__entidades_clave=["sedan_compacto", "precio_389900_mxn", "enganche_20pct", "tasa_13_9pct_anual"]
