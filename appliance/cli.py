@@ -29,7 +29,7 @@ def root(
 
 
 def _register_commands() -> None:
-    from appliance.commands import bench, domains, ingest, init, models, pii, report, run, runs, seeds
+    from appliance.commands import bench, domains, evaluate, ingest, init, models, pii, report, run, runs, seeds
 
     app.command("init")(init.init)
     app.add_typer(seeds.app, name="seeds")
@@ -39,6 +39,8 @@ def _register_commands() -> None:
     app.add_typer(models.app, name="models")
     app.command("run")(run.run)
     app.add_typer(runs.app, name="runs")
+    app.command("eval")(evaluate.eval_run)
+    app.command("quality")(evaluate.quality)
     app.add_typer(report.app, name="report")
     app.add_typer(bench.app, name="bench")
 

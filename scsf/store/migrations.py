@@ -210,3 +210,19 @@ def _seed_drafts(con: duckdb.DuckDBPyConnection) -> None:
         );
         """
     )
+
+
+@migration(4, "acceptance verdicts of generated conversations")
+def _verdicts(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute(
+        """
+        CREATE TABLE verdicts (
+            conversation_id VARCHAR PRIMARY KEY,
+            run_id VARCHAR NOT NULL,
+            accepted BOOLEAN NOT NULL,
+            reasons JSON NOT NULL,
+            twin_id VARCHAR,
+            evaluated_at TIMESTAMPTZ NOT NULL DEFAULT current_timestamp
+        );
+        """
+    )

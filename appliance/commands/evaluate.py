@@ -1,0 +1,73 @@
+"""`scsf-appliance eval RUN_ID` (evaluate and store verdicts) and `quality RUN_ID` (the quality dashboard)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+from appliance.output import console, err_console, print_json, print_table
+from appliance.state import load_domains, open_store
+
+
+def eval_run(
+    run_id: Annotated[str, typer.Argument(help="Run id (`runs list`)")],
+    threshold: Annotated[float, typer.Option("--near-duplicate-threshold", help="Jaccard above which two conversations are copies")] = 0.8,
+    max_copies: Annotated[int, typer.Option(min=1, help="Copies of one conversation kept at most")] = 3,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON")] = False,
+) -> None:
+    """Score every conversation of a run (Table 1 metrics, diversity forcing) and store accept/reject verdicts."""
+    from scsf.eval.evaluator import Evaluator
+    from scsf.pipeline.evaluation import evaluate_run
+    from scsf.privacy import PiiScanner
+
+    with open_store() as store:
+        total = store.count_conversations(run_id)
+        evaluator = Evaluator(PiiScanner().warm_up(), load_domains())
+        columns = (TextColumn("evaluating"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
+        with Progress(*columns, console=err_console) as progress:
+            task = progress.add_task("eval", total=total)
+            result = evaluate_run(
+                store, evaluator, run_id, near_duplicate_threshold=threshold, max_copies=max_copies,
+                on_conversation=lambda: progress.advance(task),
+            )  # fmt: skip
+    if as_json:
+        print_json(result.__dict__)
+        return
+    console.print(f"run {run_id}: {result.accepted}/{result.conversations} accepted")
+    for metric, count in sorted(result.rejected_by_metric.items()):
+        console.print(f"  rejected by {metric}: {count}")
+    console.print(f"details: `scsf-appliance quality {run_id}`")
+
+
+def quality(
+    run_id: Annotated[str, typer.Argument(help="Run id (`runs list`)")],
+    worst: Annotated[int, typer.Option(min=1, help="Worst examples shown per metric")] = 3,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON")] = False,
+) -> None:
+    """Metric distributions against their thresholds, rejection reasons and worst examples of an evaluated run."""
+    from scsf.errors import StoreError
+    from scsf.eval.dashboard import quality_dashboard
+    from scsf.store.verdicts import VerdictRepository
+
+    with open_store(read_only=True) as store:
+        store.get_run(run_id)
+        repository = VerdictRepository(store)
+        verdicts = repository.of_run(run_id)
+        if not verdicts:
+            raise StoreError(f"run {run_id} has not been evaluated yet: run `scsf-appliance eval {run_id}`")
+        dashboard = quality_dashboard(verdicts, repository.thresholds(run_id), worst)
+    if as_json:
+        print_json(dashboard)
+        return
+    console.print(f"run {run_id}: {dashboard['accepted']}/{dashboard['conversations']} accepted")
+    print_table(
+        "metrics",
+        ["metric", "threshold", "min", "q1", "median", "q3", "max", "worst"],
+        [
+            [name, m.get("threshold"), m.get("min"), m.get("q1"), m.get("median"), m.get("q3"), m.get("max"), " ".join(m.get("worst", []))]
+            for name, m in dashboard["metrics"].items()
+        ],
+    )
+    print_table("rejection reasons", ["reason", "count"], list(dashboard["rejection_reasons"].items()))

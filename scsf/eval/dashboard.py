@@ -1,0 +1,49 @@
+"""The quality dashboard of a run (`scsf-appliance quality RUN_ID`): metric distributions against their thresholds,
+rejection reasons, and the worst examples, read from the stored verdicts."""
+
+from __future__ import annotations
+
+import re
+import statistics
+from collections import Counter
+from typing import Any
+
+from scsf.store.verdicts import StoredVerdict
+
+_NUMBERS = re.compile(r"\d+(?:[.,]\d+)*")
+
+
+def quality_dashboard(verdicts: list[StoredVerdict], thresholds: dict[str, Any], worst: int = 3) -> dict[str, Any]:
+    """Counts, per-metric distributions (min, quartiles, max, pass rate), reasons grouped by kind, worst examples."""
+    metrics: dict[str, Any] = {}
+    for name in sorted({metric for verdict in verdicts for metric in verdict.scores}):
+        scored = sorted((v.scores[name], v.conversation_id) for v in verdicts if v.scores.get(name) is not None)
+        if not scored:
+            metrics[name] = {"threshold": thresholds.get(name), "measured": 0}
+            continue
+        values = [score for score, _ in scored]
+        quartiles = statistics.quantiles(values, n=4) if len(values) > 1 else [values[0]] * 3
+        metrics[name] = {
+            "threshold": thresholds.get(name),
+            "measured": len(values),
+            "min": values[0], "q1": round(quartiles[0], 4), "median": round(quartiles[1], 4),
+            "q3": round(quartiles[2], 4), "max": values[-1],
+            "worst": [conversation_id for _, conversation_id in scored[:worst]],
+        }  # fmt: skip
+    reasons = Counter(_reason_kind(reason) for verdict in verdicts for reason in verdict.reasons)
+    return {
+        "conversations": len(verdicts),
+        "accepted": sum(verdict.accepted for verdict in verdicts),
+        "rejected": sum(not verdict.accepted for verdict in verdicts),
+        "metrics": metrics,
+        "rejection_reasons": dict(reasons.most_common()),
+        "worst_examples": [
+            {"conversation_id": v.conversation_id, "reasons": v.reasons[:5]}
+            for v in sorted((v for v in verdicts if not v.accepted), key=lambda v: -len(v.reasons))[:worst]
+        ],
+    }
+
+
+def _reason_kind(reason: str) -> str:
+    """A reason with its numbers and conversation ids taken out, so like reasons count together."""
+    return _NUMBERS.sub("N", re.sub(r"conv-[0-9a-f]+", "<id>", reason))

@@ -1,0 +1,80 @@
+"""Acceptance verdicts in the store: per-metric scores in `evaluations`, the decision and its reasons in `verdicts`.
+
+Re-evaluating a run replaces its rows in one transaction, with one audit event, so the store always holds one
+complete evaluation of a run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import orjson
+
+from scsf.audit import append_event
+from scsf.eval.base import Verdict
+from scsf.hashing import canonical_json
+from scsf.store.duckdb import Store
+
+
+@dataclass(frozen=True)
+class StoredVerdict:
+    conversation_id: str
+    accepted: bool
+    reasons: list[str]
+    twin_id: str | None
+    scores: dict[str, float | None]
+
+
+class VerdictRepository:
+    """Reads and writes the verdicts of one store."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def replace_run(self, run_id: str, verdicts: Sequence[Verdict], twins: dict[str, str]) -> None:
+        """Store the run's evaluation, replacing any earlier one; `twins` names the kept twin of each surplus copy."""
+        ids = [verdict.conversation_id for verdict in verdicts]
+        with self.store.transaction() as con:
+            con.execute(
+                "DELETE FROM evaluations WHERE conversation_id IN (SELECT conversation_id FROM verdicts WHERE run_id = ?)",
+                [run_id],
+            )
+            con.execute("DELETE FROM verdicts WHERE run_id = ?", [run_id])
+            con.executemany(
+                "INSERT INTO evaluations VALUES (?, ?, ?, ?, ?, ?, current_timestamp)",
+                [
+                    [v.conversation_id, r.name, r.score, r.threshold, r.passed, canonical_json({"reasons": r.reasons, **r.details})]
+                    for v in verdicts for r in v.results
+                ],  # fmt: skip
+            )
+            con.executemany(
+                "INSERT INTO verdicts (conversation_id, run_id, accepted, reasons, twin_id) VALUES (?, ?, ?, ?, ?)",
+                [[v.conversation_id, run_id, v.accepted, canonical_json(v.reasons), twins.get(v.conversation_id)] for v in verdicts],
+            )
+            accepted = sum(verdict.accepted for verdict in verdicts)
+            append_event(con, "run.evaluated", {"conversations": len(ids), "accepted": accepted}, run_id)
+
+    def of_run(self, run_id: str) -> list[StoredVerdict]:
+        """The run's verdicts with every metric's score, in conversation id order."""
+        rows = self.store.con.execute(
+            "SELECT v.conversation_id, v.accepted, v.reasons, v.twin_id,"
+            " list(struct_pack(metric := e.metric, score := e.score)) FROM verdicts v"
+            " LEFT JOIN evaluations e USING (conversation_id) WHERE v.run_id = ?"
+            " GROUP BY ALL ORDER BY v.conversation_id",
+            [run_id],
+        ).fetchall()
+        return [
+            StoredVerdict(cid, accepted, orjson.loads(reasons), twin, {m["metric"]: m["score"] for m in metrics if m["metric"]})
+            for cid, accepted, reasons, twin, metrics in rows
+        ]
+
+    def thresholds(self, run_id: str) -> dict[str, Any]:
+        """Each metric's thresholds as applied in the run (a seed may override Table 1)."""
+        rows = self.store.con.execute(
+            "SELECT e.metric, min(e.threshold), max(e.threshold) FROM evaluations e JOIN verdicts v USING (conversation_id)"
+            " WHERE v.run_id = ? GROUP BY e.metric ORDER BY e.metric",
+            [run_id],
+        ).fetchall()
+        return {metric: low if low == high else [low, high] for metric, low, high in rows}
