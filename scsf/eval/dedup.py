@@ -1,30 +1,31 @@
 """Diversity forcing (whitepaper 6.3, issue #5): no conversation kept more than three times, exact or near-duplicate.
 
-Each dialogue becomes the set of its word shingles (see `dedup_shingles` for the normalisation); a MinHash signature
-of that set goes into a datasketch `MinHashLSH` index. Conversations are taken in input order: each is compared with
-the LSH candidates among those before it, joins the cluster of every candidate whose estimated Jaccard similarity
-(share of equal signature values) reaches the threshold, and is kept while fewer than `max_copies` of its cluster
-were kept. Identical normalised texts always cluster, whatever the estimate.
+Each dialogue becomes the set of its word shingles (see `dedup_shingles` for the normalisation); its MinHash signature
+goes into a datasketch `MinHashLSH` index, banded for recall (a pair right at the threshold becomes a candidate about
+95% of the time with 128 permutations at 0.8). Conversations are taken in input order: each is compared with the LSH
+candidates among those before it, joins the cluster of every candidate whose exact Jaccard similarity of shingle sets
+reaches the threshold, and is kept while fewer than `max_copies` of its cluster were kept. Identical word lists always
+cluster. So the only approximation is the LSH candidate step: it can miss a pair, never invent one.
 """
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable, Iterator
 from itertools import islice
 
 import numpy as np
 from datasketch import LeanMinHash, MinHashLSH
 
-from scsf.errors import ConfigError, ScsfError
+from scsf.errors import ConfigError
 from scsf.eval.dedup_clusters import Clusters, DuplicateDecision
 from scsf.eval.dedup_minhash import SCHEME, SignatureHasher
-from scsf.eval.dedup_shingles import MAX_SHINGLE, ShingleHasher, words
+from scsf.eval.dedup_shingles import MAX_SHINGLE, shingle_batch
 from scsf.seeds.conversation import Conversation
 
 __all__ = ["DuplicateDecision", "dialogue_text", "find_near_duplicates"]
 
 BATCH = 2048  # conversations hashed together
+LSH_WEIGHTS = (0.05, 0.95)  # false positives are cheap (checked exactly), false negatives are missed duplicates
 
 
 def dialogue_text(conversation: Conversation) -> str:
@@ -49,22 +50,30 @@ def _batches(items: Iterable[tuple[str, str]]) -> Iterator[list[tuple[str, str]]
         yield batch
 
 
-class _Signatures:
-    """Signature rows by input position, in a buffer that doubles as it fills."""
+class _ShingleSets:
+    """Every conversation's sorted shingle set, by input position, in one buffer that doubles as it fills."""
 
-    def __init__(self, num_perm: int) -> None:
-        self._rows = np.empty((BATCH, num_perm), dtype=np.uint32)
-        self.count = 0
+    def __init__(self) -> None:
+        self._hashes = np.empty(1 << 20, dtype=np.uint64)
+        self._offsets = [0]
 
-    def extend(self, rows: np.ndarray) -> None:
-        while self.count + len(rows) > len(self._rows):
-            self._rows = np.concatenate((self._rows, np.empty_like(self._rows)))
-        self._rows[self.count : self.count + len(rows)] = rows
-        self.count += len(rows)
+    def extend(self, hashes: np.ndarray, offsets: np.ndarray) -> None:
+        end = self._offsets[-1]
+        while end + len(hashes) > len(self._hashes):
+            self._hashes = np.concatenate((self._hashes, np.empty_like(self._hashes)))
+        self._hashes[end : end + len(hashes)] = hashes
+        self._offsets.extend((offsets[1:] + end).tolist())
 
-    def similarity(self, position: int, others: list[int]) -> np.ndarray:
-        """Estimated Jaccard similarity of `position` with each of `others`."""
-        return (self._rows[others] == self._rows[position]).mean(axis=1)
+    def _set(self, position: int) -> np.ndarray:
+        return self._hashes[self._offsets[position] : self._offsets[position + 1]]
+
+    def jaccard(self, position: int, other: int) -> float:
+        mine, theirs = self._set(position), self._set(other)
+        if not len(mine) or not len(theirs):
+            return 0.0  # two empty sets are identical word lists, clustered before any estimate
+        found = np.searchsorted(theirs, mine).clip(max=len(theirs) - 1)
+        shared = int(np.count_nonzero(theirs[found] == mine))
+        return shared / (len(mine) + len(theirs) - shared)
 
 
 def find_near_duplicates(
@@ -79,34 +88,26 @@ def find_near_duplicates(
     """items: (conversation_id, dialogue text) in a stable order (the order decides which copies are kept)."""
     _check_parameters(threshold, max_copies, num_perm, shingle)
     try:
-        index = MinHashLSH(threshold=threshold, num_perm=num_perm)
+        index = MinHashLSH(threshold=threshold, num_perm=num_perm, weights=LSH_WEIGHTS)
     except ValueError as error:
         raise ConfigError(f"no LSH banding for threshold {threshold} with num_perm {num_perm}: {error}") from error
-    shingles, hasher = ShingleHasher(shingle), SignatureHasher(num_perm, seed)
-    signatures, clusters = _Signatures(num_perm), Clusters(max_copies)
-    ids: list[str] = []
-    first_position: dict[str, int] = {}
-    exact: dict[bytes, int] = {}
+    hasher = SignatureHasher(num_perm, seed)
+    sets, clusters = _ShingleSets(), Clusters(max_copies)
+    first_with_words: dict[bytes, int] = {}
     decisions: list[DuplicateDecision] = []
     for batch in _batches(items):
-        token_lists = [words(text) for _, text in batch]
-        rows = hasher.signatures(*shingles.hash_batch(token_lists))
-        signatures.extend(rows)
-        for (conversation_id, _), tokens, row in zip(batch, token_lists, rows, strict=True):
-            position = len(ids)
-            if first_position.setdefault(conversation_id, position) != position:
-                raise ScsfError(f"conversation {conversation_id!r} given twice to the duplicate check", title="dedup")
-            ids.append(conversation_id)
-            digest = hashlib.blake2b("\x1f".join(tokens).encode("utf-8"), digest_size=16).digest()
-            same_text = exact.setdefault(digest, position)
-            if same_text != position:
-                neighbours = [same_text]  # an identical text: its twin's LSH entry already stands for it
+        shingles = shingle_batch([text for _, text in batch], shingle)
+        signatures = hasher.signatures(shingles.hashes, shingles.offsets)
+        sets.extend(*shingles.distinct())
+        for (conversation_id, _), text_key, signature in zip(batch, shingles.text_keys, signatures, strict=True):
+            position = len(decisions)
+            same_words = first_with_words.setdefault(text_key, position)
+            if same_words != position:
+                neighbours = [same_words]  # identical word lists: its twin's LSH entry already stands for it
             else:
-                sketch = LeanMinHash(seed=seed, hashvalues=row, scheme=SCHEME)
+                sketch = LeanMinHash(seed=seed, hashvalues=signature, scheme=SCHEME)
                 candidates = index.query(sketch)
-                close = signatures.similarity(position, candidates) >= threshold if candidates else []
-                neighbours = [c for c, near in zip(candidates, close, strict=True) if near]
+                neighbours = [other for other in candidates if sets.jaccard(position, other) >= threshold]
                 index.insert(position, sketch, check_duplication=False)
-            twin, kept, rejected = clusters.add(neighbours)
-            decisions.append(DuplicateDecision(conversation_id, None if twin is None else ids[twin], kept, rejected))
+            decisions.append(clusters.add(conversation_id, neighbours))
     return decisions

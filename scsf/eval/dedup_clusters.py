@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from scsf.errors import ScsfError
+
 
 @dataclass(frozen=True)
 class DuplicateDecision:
@@ -24,6 +26,8 @@ class Clusters:
 
     def __init__(self, max_copies: int) -> None:
         self.max_copies = max_copies
+        self._ids: list[str] = []
+        self._positions: dict[str, int] = {}
         self._parent: list[int] = []
         self._kept: list[int] = []
         self._first_kept: list[int | None] = []
@@ -35,9 +39,12 @@ class Clusters:
             position = parent[position]
         return position
 
-    def add(self, neighbours: Iterable[int]) -> tuple[int | None, int, bool]:
-        """Join the next position with its earlier `neighbours`: (first kept of its cluster, kept before, rejected)."""
+    def add(self, conversation_id: str, neighbours: Iterable[int]) -> DuplicateDecision:
+        """Decide the next conversation, joined with the earlier positions in `neighbours`."""
         position = len(self._parent)
+        if self._positions.setdefault(conversation_id, position) != position:
+            raise ScsfError(f"conversation {conversation_id!r} given twice to the duplicate check", title="dedup")
+        self._ids.append(conversation_id)
         self._parent.append(position)
         self._kept.append(0)
         self._first_kept.append(None)
@@ -53,4 +60,4 @@ class Clusters:
             self._kept[position] += 1
             if twin is None:
                 self._first_kept[position] = position
-        return twin, kept, rejected
+        return DuplicateDecision(conversation_id, None if twin is None else self._ids[twin], kept, rejected)
