@@ -84,3 +84,20 @@ def generate(
         local_conversations=local_conversations,
     )  # fmt: skip
     print_json(bench_generate(settings, only or tuple(SECTIONS), on_step=lambda step: err_console.print(step)))
+
+
+@app.command("eval")
+def eval_(
+    conversations: Annotated[int, typer.Option(min=1, help="Generated conversations for the metrics timing")] = 500,
+    near_duplicates: Annotated[int, typer.Option(min=100, help="Conversations for near-duplicate detection")] = 100_000,
+    exact: Annotated[int, typer.Option(min=100, help="Conversations for LSH vs exact all-pairs, side by side")] = 5_000,
+) -> None:
+    """Metrics without a model (conversations/s, with the full and the pattern-only PII scan) and near-duplicate
+    detection (seconds and peak memory at scale, recall on planted copies, LSH vs exact all-pairs)."""
+    from scsf.bench.eval import bench_eval
+    from scsf.bench.eval_dedup import bench_dedup
+
+    err_console.print(f"metrics over {conversations} conversations")
+    metrics = bench_eval(conversations)
+    dedup = bench_dedup(near_duplicates, exact, on_step=lambda step: err_console.print(step))
+    print_json({"benchmark": "eval", "metrics": metrics, "near_duplicates": dedup})
