@@ -11,8 +11,10 @@ kinship and role nouns ("mi esposa X", "el asesor X"), honorifics, and a proper 
 is no common word, wherever it stands and in any case ("me dijo lalo", "a Raúl"), with the name words after it
 ("maria lopez"); a lower-case given name after a weak cue ("habla juan", "gracias lupita"); a given name that is also a
 word ("Pilar", "Rosa") only after a cue, as a vocative or as a sentence or clause subject ("Pilar me dijo"), and in
-English also when capitalised inside a sentence ("ask for Hope"). A candidate right after "calle", "Av.", "Santa",
-a car brand, before "Street", or ending an allow-listed place ("Los Angeles") names a place, not a person.
+English also when capitalised inside a sentence ("ask for Hope"). A capitalised word that is a conjugated or
+imperative verb ("Déjeme", "Dígame": spaCy's lemma rules) or one chat typo away from a known word ("Grcias", "Mee")
+is a common word, not a name. A candidate right after "calle", "Av.", "Santa", a car brand, before "Street", or
+ending an allow-listed place ("Los Angeles") names a place, not a person.
 Overlapping candidates merge into one span with the best score.
 
 Scores: strong cue 0.9, weak cue / honorific 0.85, lexicon 0.8, NER 0.7 (es) / 0.85 (en), NER-backed subject 0.6.
@@ -33,13 +35,14 @@ from spacy.tokens import Doc, Token
 
 from scsf.privacy.artifacts import MissingAnnotations
 from scsf.privacy.base import PERSON
-from scsf.privacy.lexicon import CAR_BRANDS_AND_MODELS, HONORIFICS, NOT_A_NAME, fold
+from scsf.privacy.lexicon import CAR_BRANDS_AND_MODELS, GREETINGS_AND_CHAT, HONORIFICS, NOT_A_NAME, fold
 from scsf.privacy.person_names import (
     PLACE_AFTER,
     PLACE_BEFORE,
     is_clear_given_name,
     is_given_name,
     is_name_word,
+    is_native_given_name,
     is_word_name,
 )
 
@@ -106,22 +109,32 @@ _CUES_BY_FIRST_WORD: dict[str, dict[str, list[tuple[tuple[str, ...], bool]]]] = 
     for lang in STRONG_CUES
 }  # fmt: skip
 _ENCLITICS = ("melo", "mela", "selo", "sela", "noslo", "me", "te", "le", "lo", "la", "nos", "les", "los", "las", "se")
+# Enclitics also taken off an unaccented word ("Digame", "Dejeme", chat drops accents); not lo/la/los/las/se/te,
+# which end names (Angela, Romulo, Dante).
+_PLAIN_ENCLITICS = ("melo", "noslo", "me", "le", "nos", "les")
 # Unambiguous Spanish verb endings -> infinitive endings: 1st person present and preterite, which open chat sentences
-# ("Salgo", "Quedo", "Hablé", "Pagué"), and accented imperatives/infinitives with clitics ("Llámame", "Mándamelo").
+# ("Salgo", "Quedo", "Hablé", "Pagué").
 _VERB_SUFFIXES = (("zco", "cer"), ("go", "er"), ("go", "ir"), ("o", "ar"), ("o", "er"), ("o", "ir"), ("qué", "car"),
                   ("gué", "gar"), ("cé", "zar"), ("é", "ar"), ("í", "er"), ("í", "ir"))  # fmt: skip
-_IMPERATIVE_SUFFIXES = (("a", "ar"), ("e", "er"), ("e", "ir"), ("ar", "ar"), ("er", "er"), ("ir", "ir"))
+# spaCy's Spanish lemma-rule groups for the forms a verb with enclitics takes: the tú imperative ("Llámame", "Dime")
+# and the usted/ustedes one, which is the present subjunctive ("Déjeme", "Dígame", "Permítame", "Díganme").
+IMPERATIVE_RULE_GROUPS = ("verb_fin_imp_sing_2", "verb_fin_sub_pres_sing_3", "verb_fin_sub_pres_plur_3")
+# Stem vowel changes undone on an imperative stem ("Cuénteme" -> cuente -> contar, "Piénselo" -> pensar).
+_STEM_CHANGES = (("ue", "o"), ("ie", "e"))
 
 
-def _spanish_verb_bases(word: str) -> list[str]:
-    """Candidate infinitives of `word` if it has the shape of a conjugated verb (stem of 3+ letters)."""
+def _spanish_verb_bases(word: str, imperatives: tuple[tuple[str, str], ...] = ()) -> list[str]:
+    """Candidate infinitives of `word` if it has the shape of a conjugated verb (stem of 3+ letters) or of an
+    imperative with enclitics (`imperatives`: folded (ending, infinitive ending) rules, `IMPERATIVE_RULE_GROUPS`)."""
     bases = [word[: -len(end)] + inf for end, inf in _VERB_SUFFIXES if word.endswith(end) and len(word) - len(end) >= 3]
-    if any(ch in word for ch in "áéíóú") and len(word) > 5:
-        plain = fold(word)
-        for clitic in _ENCLITICS:
+    plain = fold(word)
+    accented = any(ch in word for ch in "áéíóú")
+    if len(word) > 4 and imperatives:
+        for clitic in _ENCLITICS if accented else _PLAIN_ENCLITICS:
             stem = plain[: -len(clitic)]
-            if plain.endswith(clitic) and len(stem) >= 3:
-                bases += [stem[: -len(end)] + inf for end, inf in _IMPERATIVE_SUFFIXES if stem.endswith(end)]
+            if plain.endswith(clitic) and len(stem) >= 2:
+                found = [stem[: len(stem) - len(end)] + inf for end, inf in imperatives if stem.endswith(end)]
+                bases += found + [b.replace(a, o, 1) for b in found for a, o in _STEM_CHANGES if a in b]
     return bases
 
 
@@ -137,6 +150,30 @@ LEXICON_SCORE = 0.8
 SUBJECT_SCORE = 0.6
 NER_SCORE = {"es": 0.7, "en": 0.85}
 MAX_NAME_TOKENS = 5
+
+
+@dataclass(frozen=True, slots=True)
+class _KnownWords:
+    """The common words of a pipeline's language (`PersonRecognizer._load_known_words`)."""
+
+    words: frozenset[str] = frozenset()
+    verbs: frozenset[str] = frozenset()
+    imperatives: tuple[tuple[str, str], ...] = ()
+
+
+_TYPO_LETTERS = "abcdefghijklmnopqrstuvwxyzñ"
+
+
+def _typo_corrections(word: str) -> Iterator[str]:
+    """Every word that `word` is with one typo undone: a letter removed (it was doubled or added), two adjacent
+    letters swapped back, a letter put back (it was dropped)."""
+    for i in range(len(word)):
+        yield word[:i] + word[i + 1 :]
+    for i in range(len(word) - 1):
+        yield word[:i] + word[i + 1] + word[i] + word[i + 2 :]
+    for i in range(len(word) + 1):
+        for letter in _TYPO_LETTERS:
+            yield word[:i] + letter + word[i:]
 
 
 @dataclass(frozen=True, slots=True)
@@ -322,7 +359,7 @@ class PersonRecognizer(LocalRecognizer):
             lower_name_start=opens and (capitalised or not token.is_stop),
             common=self._common_word(token),
             given=opens and is_given_name(folded),
-            clear_given=opens and is_clear_given_name(folded),
+            clear_given=opens and is_clear_given_name(folded) and not self._foreign_typo(folded, capitalised),
             word_name=opens and is_word_name(folded),
             name_word=opens and is_name_word(folded),
             place_before=bare in PLACE_BEFORE or (capitalised and bare in CAR_BRANDS_AND_MODELS),
@@ -497,42 +534,67 @@ class PersonRecognizer(LocalRecognizer):
 
     def _common_word(self, token: Token) -> bool:
         """True when the lower-cased word is a known common word of the language: in the pipeline lemmatizer's index
-        (nouns, verbs, adjectives, adverbs) or, in Spanish, a conjugated form of a known verb ("Salgo" -> salir,
-        "Llámame" -> llamar). Names that are also words (Rosa, Marco, Julio) count as common."""
+        (nouns, verbs, adjectives, adverbs), a stop word or a chat word (`GREETINGS_AND_CHAT`), or, in Spanish, a
+        conjugated form of a known verb ("Salgo" -> salir, "Déjeme" -> dejar, "Dígame" -> decir). Names that are
+        also words (Rosa, Marco, Julio) count as common. A capitalised word is also common when it is one chat typo
+        away from a known word ("Grcias", "Mee", "Muhcas"), since a name starts with a capital (`_typo_of_common`)."""
         word = token.text.lower()
         if "_lexicon_cache" not in self.__dict__:
             return False  # no lexicon (another NLP engine): nothing counts as common, and nothing is cached
+        key = (word, _is_capitalised(token))
         cache = self.__dict__.setdefault("_common_cache", {})
-        if word not in cache:
+        if key not in cache:
             if len(cache) > 50_000:
                 cache.clear()
-            cache[word] = self._is_common(word)
-        return cache[word]
+            cache[key] = self._is_common(word) or (key[1] and self._typo_of_common(word))
+        return cache[key]
 
     def _is_common(self, word: str) -> bool:
-        words, verbs = self._lexicon
-        if word in words or fold(word) in words:
+        lexicon = self._lexicon
+        if word in lexicon.words or fold(word) in lexicon.words:
             return True
-        return self.supported_language == "es" and any(base in verbs for base in _spanish_verb_bases(word))
+        return self.supported_language == "es" and any(
+            base in lexicon.verbs for base in _spanish_verb_bases(word, lexicon.imperatives)
+        )
+
+    def _typo_of_common(self, word: str) -> bool:
+        """`word` (3+ letters) is a known word with one of the typos chat makes (`scsf.generation.noise` makes the
+        same): a letter doubled or added, one dropped, two adjacent ones swapped; accents are folded away."""
+        plain = fold(word)
+        return len(plain) >= 3 and plain.isalpha() and any(
+            self._is_common(variant) for variant in _typo_corrections(plain) if len(variant) >= 2
+        )
+
+    def _foreign_typo(self, folded: str, capitalised: bool) -> bool:
+        """In Spanish, a lower-case English given name that is also a typo'd Spanish word ("muy ben" is "muy bien"):
+        left to the cues rather than taken from the lexicon alone. Not the other way round: short Spanish chats are
+        often detected as English ("ok fany gracias"), and their Mexican hypocorisms must still count."""
+        return (
+            self.supported_language == "es" and not capitalised and not is_native_given_name(folded, "es")
+            and self._typo_of_common(folded)
+        )  # fmt: skip
 
     @property
-    def _lexicon(self) -> tuple[frozenset[str], frozenset[str]]:
-        return self.__dict__.get("_lexicon_cache", (frozenset(), frozenset()))
+    def _lexicon(self) -> _KnownWords:
+        return self.__dict__.get("_lexicon_cache", _KnownWords())
 
     def _load_known_words(self, nlp_engine) -> None:  # noqa: ANN001
         if "_lexicon_cache" in self.__dict__:
             return
-        words: set[str] = set()
-        verbs: frozenset[str] = frozenset()
+        known = _KnownWords()
         try:
             nlp = nlp_engine.get_nlp(self.supported_language)
-            index = nlp.get_pipe("lemmatizer").lookups.get_table("lemma_index")
-            for entries in index.values():
-                words.update(entries)
+            lookups = nlp.get_pipe("lemmatizer").lookups
+            index = lookups.get_table("lemma_index")
+            words = {word for entries in index.values() for word in entries}
+            words |= {fold(word) for word in nlp.Defaults.stop_words} | GREETINGS_AND_CHAT
+            rules = lookups.get_table("lemma_rules") if lookups.has_table("lemma_rules") else {}
+            imperatives = {(fold(end), inf) for group in IMPERATIVE_RULE_GROUPS for end, inf in rules.get(group, [])}
             verbs = frozenset(index.get(nlp.vocab.strings["verb"], []))
+            known = _KnownWords(frozenset(words), verbs, tuple(sorted(imperatives)))
         except (AttributeError, KeyError, ValueError):  # another NLP engine: no tables, no filtering
             pass
-        self.__dict__["_lexicon_cache"] = (frozenset(words), verbs)
+        self.__dict__["_lexicon_cache"] = known
 
     def _from_honorifics(self, doc: Doc) -> list[_Candidate]:
         found = []

@@ -155,6 +155,11 @@ def is_clear_given_name(folded: str) -> bool:
     return folded in GIVEN and folded not in AMBIGUOUS and folded not in NOT_A_NAME
 
 
+def is_native_given_name(folded: str, lang: str) -> bool:
+    """A given name or hypocorism listed for `lang` ("es": Spanish, "en": English); "ben" is English, "beto" Spanish."""
+    return folded in (GIVEN_EN if lang == "en" else GIVEN_ES | HYPOCORISMS_ES)
+
+
 def is_word_name(folded: str) -> bool:
     """A given name that is also a common word (not a place or month): "Grace", "Rosa"."""
     return folded in WORD_NAMES

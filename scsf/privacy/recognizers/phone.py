@@ -3,7 +3,8 @@
 Numbers written with a country code are found whatever the regions; national numbers need their region in
 `supported_regions` (default MX, US, ES). WhatsApp's legacy Mexican mobile form `+52 1 55 1234 5678` is accepted too.
 A number glued to letters (part of a code) or whose nearest cue word is an order/invoice/price word ("folio",
-"pedido", "$", ...) rather than a phone word is not reported; NANP's fictional 555-01XX range and Mexico's
+"pedido", "$", ...) or a standard or class ("ISO 4406 21 19 16", "norma", "clase") rather than a phone word is not
+reported; NANP's fictional 555-01XX range and Mexico's
 unassigned `10` prefix (used for pseudonyms) never are.
 """
 
@@ -36,6 +37,9 @@ class PhoneRecognizer(LocalRecognizer):
         "kilometros", "placas", "referencia", "guía", "guia", "rastreo", "tracking", "clabe", "tarjeta", "card",
         "precio", "price", "$", "#", "mxn", "usd", "cotización", "cotizacion", "contrato", "póliza", "poliza",
         "expediente", "crédito", "credito", "cuenta", "account", "sku", "código", "codigo", "modelo", "año",
+        # a standard's number or class code ("ISO 4406 21/19/16", "NOM-001", "clase 8.8"), not a line
+        "iso", "iec", "astm", "din", "sae", "ansi", "nom", "norma", "estándar", "estandar", "standard", "clase",
+        "class", "grado", "grade",
     })  # fmt: skip
     NEGATIVE_WINDOW = 3
 
