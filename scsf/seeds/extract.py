@@ -21,7 +21,7 @@ import json
 import re
 import uuid
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -84,6 +84,10 @@ class ExtractionSkipped(SeedError):
         super().__init__(f"conversation {conversation_id}: {reason}")
         self.conversation_id = conversation_id
         self.reason = reason
+
+
+class UnusableAnswer(ExtractionSkipped):
+    """The model's answer has nothing usable for a required field: the next attempt asks again."""
 
 
 def ineligible_reason(record: Mapping[str, Any]) -> str | None:
@@ -229,10 +233,17 @@ class SeedExtractor:
         self.check_eligible(record)
         conversation_id = record["conversation_id"]
         dialogue = self._dialogue(record)
-        draft = _Draft({}, {}, [])
-        self._heuristics(dialogue, draft)
-        answer, call = self._ask(conversation_id, dialogue)
-        self._model_fields(conversation_id, answer, dialogue, draft)
+        unusable: UnusableAnswer | None = None
+        for answer, call in self._answers(conversation_id, dialogue):
+            draft = _Draft({}, {}, [])
+            self._heuristics(dialogue, draft)
+            try:
+                self._model_fields(conversation_id, answer, dialogue, draft)
+                break
+            except UnusableAnswer as exc:  # asked again, sampling, up to max_attempts
+                unusable = exc
+        else:
+            raise unusable or ExtractionSkipped(conversation_id, "no usable model answer")
         document = self._document(conversation_id, draft)
         seed_id = document["seed_id"]
         language = {"value": draft.fields["idioma"], **draft.evidence.pop("idioma")}  # not a seed field
@@ -368,11 +379,14 @@ class SeedExtractor:
             {"role": "user", "content": "\n".join(lines)},
         ]
 
-    def _ask(self, conversation_id: str, dialogue: _Dialogue) -> tuple[dict[str, Any], dict[str, Any]]:
+    def _answers(self, conversation_id: str, dialogue: _Dialogue) -> Iterator[tuple[dict[str, Any], dict[str, Any]]]:
+        """Parsed answers, one per attempt that parsed (greedy first, then sampled); unparseable ones are noted and
+        when none parsed at all the conversation is skipped with every failure."""
         labelled = min(len(dialogue.roles), MAX_PROMPT_TURNS)
         messages = self.messages(dialogue)
         schema = self.schema(labelled)
         failures: list[str] = []
+        parsed = False
         for attempt in range(1, self.max_attempts + 1):
             request = GenRequest(
                 messages=messages,
@@ -401,8 +415,10 @@ class SeedExtractor:
                 "seconds": round(completion.seconds, 3),
                 "labelled_turns": labelled,
             }
-            return answer, call
-        raise ExtractionSkipped(conversation_id, "unusable model output (" + "; ".join(failures) + ")")
+            yield answer, call
+            parsed = True
+        if not parsed:
+            raise ExtractionSkipped(conversation_id, "unusable model output (" + "; ".join(failures) + ")")
 
     def _model_fields(self, conversation_id: str, answer: dict[str, Any], dialogue: _Dialogue, draft: _Draft) -> None:
         pack, fixes = self.pack, draft.fixes
@@ -412,7 +428,7 @@ class SeedExtractor:
         types = [t.id for t in pack.tipos_interaccion]
         tipo = to_identifier(answer.get("tipo_interaccion"))
         if tipo not in types:
-            raise ExtractionSkipped(conversation_id, f"the model's interaction type is not one of {pack.namespace}")
+            raise UnusableAnswer(conversation_id, f"the model's interaction type is not one of {pack.namespace}")
         draft.set("tipo_interaccion", tipo, "model", described.format(n=len(types), what="interaction types"))
 
         raw_stages = answer.get("etapas")
@@ -429,7 +445,7 @@ class SeedExtractor:
                 fixes.append(f"etapas[{position}]: not a stage of {pack.namespace}: dropped")
         flow = list(dict.fromkeys(stage for stage in stages if stage))
         if not flow:
-            raise ExtractionSkipped(conversation_id, "the model labelled no turn with a known stage")
+            raise UnusableAnswer(conversation_id, "the model labelled no turn with a known stage")
         turns_max = draft.fields["longitud_objetivo"]["turnos_max"]
         if len(flow) > turns_max:
             fixes.append(f"flujo_esperado: {len(flow)} stages trimmed to turnos_max {turns_max}")
@@ -453,7 +469,7 @@ class SeedExtractor:
         self._check_pii(conversation_id, answer)
         entities = self._identifiers("entidades", answer.get("entidades"), MAX_ENTITIES, grounding, fixes)
         if not entities:
-            raise ExtractionSkipped(conversation_id, "no usable key entity in the model's answer")
+            raise UnusableAnswer(conversation_id, "no usable key entity in the model's answer")
         draft.set(
             "entidades_clave", entities, "model",
             "extracted by the model as snake_case identifiers (schema pattern); kept in code when the dialogue "

@@ -261,10 +261,18 @@ def test_a_retry_that_parses_gives_a_draft(pack, domains) -> None:
     ],
 )
 def test_what_code_cannot_fix_is_skipped(pack, domains, change, reason) -> None:
-    backend = ScriptedBackend().enqueue(json.dumps({**ANSWER, **change}))
+    backend = ScriptedBackend().enqueue(json.dumps({**ANSWER, **change})).enqueue(json.dumps({**ANSWER, **change}))
     with pytest.raises(ExtractionSkipped) as caught:
         extractor(pack, domains, backend).extract(record())
     assert caught.value.reason == reason and caught.value.conversation_id == "imp-0001"
+    assert [request.temperature for request in backend.requests] == [0.0, 0.7]  # asked again before giving up
+
+
+def test_an_unusable_answer_is_asked_again_and_the_next_one_drafts(pack, domains) -> None:
+    backend = ScriptedBackend().enqueue(json.dumps({**ANSWER, "entidades": ["plazo_72_meses", "tasa_9pct"]})).enqueue(json.dumps(ANSWER))
+    draft = extractor(pack, domains, backend).extract(record())
+    assert draft.evidence["model"]["attempts"] == 2
+    assert not any("plazo_72_meses" in fix for fix in draft.evidence["fixes"])  # the first answer's fixes are not kept
 
 
 def test_a_backend_error_skips_the_conversation(pack, domains) -> None:
