@@ -4,8 +4,9 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Protocol
 
-from scsf.domains import DomainRegistry
+from scsf.domains import DomainPack, DomainRegistry
 from scsf.errors import ScsfError
 from scsf.eval.base import (
     COHERENCIA_DIALOGO, DIVERSIDAD_LEXICA, FIDELIDAD_FACTUAL, MEMORIZACION, PRIVACY_SCORE, ROUGE_L, THRESHOLD_FIELDS,
@@ -29,13 +30,28 @@ class EvaluationError(ScsfError):
     title = "evaluation"
 
 
-class Evaluator:
-    """Scores conversations against their seeds. `labeller` replaces the keyword stage labeller (a model-based one)."""
+class ClaimJudge(Protocol):
+    """A judge model: the verifiable claims of a conversation, each already checked (`supported`) or carrying the
+    values factual fidelity compares with the seed's and the tools' references."""
 
-    def __init__(self, scanner: TextScanner, domains: DomainRegistry, labeller: StageLabeller | None = None) -> None:
+    def __call__(self, conversation: Conversation, seed: Seed, pack: DomainPack) -> Sequence[Claim]: ...
+
+
+class Evaluator:
+    """Scores conversations against their seeds. `labeller` replaces the keyword stage labeller (a model-based one);
+    `judge` adds a judge model's claims to the deterministic ones of factual fidelity."""
+
+    def __init__(
+        self,
+        scanner: TextScanner,
+        domains: DomainRegistry,
+        labeller: StageLabeller | None = None,
+        judge: ClaimJudge | None = None,
+    ) -> None:
         self.scanner = scanner
         self.domains = domains
         self.labeller = labeller or KeywordStageLabeller()
+        self.judge = judge
 
     def evaluate(self, conversation: Conversation, seed: Seed, judge_claims: Sequence[Claim] = ()) -> Verdict:
         """All six metrics; `judge_claims` (from a judge model) are checked beside the deterministic ones."""
@@ -51,6 +67,8 @@ class Evaluator:
             return seed.metricas_calidad.threshold(THRESHOLD_FIELDS[metric])
 
         references = seed_references(seed) + tool_references(generation.get("tools") or [])
+        if self.judge is not None:
+            judge_claims = [*judge_claims, *self.judge(conversation, seed, pack)]
         claims = claims_from_dialogue(turns) + list(judge_claims)
         results = [
             structural_coherence(
