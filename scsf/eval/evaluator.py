@@ -1,9 +1,18 @@
 """The acceptance gate of one conversation (whitepaper 4.3): the six metrics of Table 1, thresholds from the seed's
-`metricas_calidad` (Table 1 defaults where the seed leaves one out), one explainable Verdict."""
+`metricas_calidad` (Table 1 defaults where the seed leaves one out), one explainable Verdict.
+
+`Evaluator.evaluate_many` gives the same verdicts as `evaluate` one by one, batched: the message turns of a batch of
+conversations go through one `scan_many` call, each distinct text once; with `workers` > 1 batches are evaluated in
+worker processes, each with its own warmed scanner (the judge, a model, is asked in this process)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import os
+from collections import deque
+from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from itertools import islice
+from multiprocessing import get_context
 from typing import Protocol
 
 from scsf.domains import DomainPack, DomainRegistry
@@ -13,15 +22,21 @@ from scsf.eval.base import (
     Verdict,
 )  # fmt: skip
 from scsf.eval.coherence import dialogue_coherence
-from scsf.eval.dialogue import dialogue
+from scsf.eval.dialogue import DialogueTurn, dialogue
 from scsf.eval.diversity import lexical_diversity
 from scsf.eval.fidelity import Claim, claims_from_dialogue, factual_fidelity, seed_references, tool_references
 from scsf.eval.memorization import memorization_not_measured
 from scsf.eval.privacy import TextScanner, privacy_score
 from scsf.eval.rouge import structural_coherence
 from scsf.eval.stages import KeywordStageLabeller, StageLabeller
+from scsf.privacy.base import PiiFinding
 from scsf.seeds.conversation import Conversation
 from scsf.seeds.schema import Seed
+
+BATCH_SIZE = 64
+"""Conversations whose message turns are scanned together (and handed to a worker as one task)."""
+
+Item = tuple[Conversation, Seed, Sequence[Claim]]
 
 
 class EvaluationError(ScsfError):
@@ -55,20 +70,67 @@ class Evaluator:
 
     def evaluate(self, conversation: Conversation, seed: Seed, judge_claims: Sequence[Claim] = ()) -> Verdict:
         """All six metrics; `judge_claims` (from a judge model) are checked beside the deterministic ones."""
-        if conversation.seed_id != seed.seed_id:
-            raise EvaluationError(
-                f"conversation {conversation.conversation_id}: seed_id {conversation.seed_id} is not seed {seed.seed_id}"
-            )
-        pack = self.domains.get(seed.dominio)
-        turns = dialogue(conversation, pack)
+        return self._evaluate_batch([(conversation, seed, self._with_judge(conversation, seed, judge_claims))])[0]
+
+    def evaluate_many(
+        self, pairs: Iterable[tuple[Conversation, Seed]], *, workers: int | None = 1, batch_size: int = BATCH_SIZE
+    ) -> Iterator[Verdict]:
+        """The verdict of each (conversation, seed), in order, equal to `evaluate`'s. `workers` > 1 evaluates
+        batches in that many processes (None: one per CPU); the scanner, domains and labeller must pickle."""
+        workers = workers or len(os.sched_getaffinity(0))
+        items = ((conversation, seed, self._with_judge(conversation, seed)) for conversation, seed in pairs)
+        batches = iter(lambda: list(islice(items, batch_size)), [])
+        if workers == 1:
+            for batch in batches:
+                yield from self._evaluate_batch(batch)
+            return
+        with ProcessPoolExecutor(
+            workers, mp_context=get_context("forkserver"), initializer=_start_worker,
+            initargs=(self.scanner, self.domains, self.labeller),
+        ) as pool:  # fmt: skip
+            pending: deque[Future[list[Verdict]]] = deque()
+            for batch in batches:  # at most two batches a worker in flight: a long run is not read all at once
+                pending.append(pool.submit(_evaluate_in_worker, batch))
+                if len(pending) >= 2 * workers:
+                    yield from pending.popleft().result()
+            while pending:
+                yield from pending.popleft().result()
+
+    def _with_judge(self, conversation: Conversation, seed: Seed, claims: Sequence[Claim] = ()) -> Sequence[Claim]:
+        if self.judge is None:
+            return claims
+        self._check_seed(conversation, seed)
+        return [*claims, *self.judge(conversation, seed, self.domains.get(seed.dominio))]
+
+    def _evaluate_batch(self, batch: Sequence[Item]) -> list[Verdict]:
+        """Verdicts of a batch whose turn texts are scanned in one call, each distinct text once."""
+        dialogues = []
+        for conversation, seed, _ in batch:
+            self._check_seed(conversation, seed)
+            pack = self.domains.get(seed.dominio)
+            dialogues.append((pack, dialogue(conversation, pack)))
+        texts = list(dict.fromkeys(turn.text for _, turns in dialogues for turn in turns))
+        found = dict(zip(texts, self.scanner.scan_many(texts), strict=True))
+        return [
+            self._verdict(conversation, seed, claims, pack, turns, [found[turn.text] for turn in turns])
+            for (conversation, seed, claims), (pack, turns) in zip(batch, dialogues, strict=True)
+        ]
+
+    def _verdict(
+        self,
+        conversation: Conversation,
+        seed: Seed,
+        judge_claims: Sequence[Claim],
+        pack: DomainPack,
+        turns: Sequence[DialogueTurn],
+        findings: Sequence[Sequence[PiiFinding]],
+    ) -> Verdict:
         generation = conversation.generation
 
         def threshold(metric: str) -> float:
             return seed.metricas_calidad.threshold(THRESHOLD_FIELDS[metric])
 
         references = seed_references(seed) + tool_references(generation.get("tools") or [])
-        if self.judge is not None:
-            judge_claims = [*judge_claims, *self.judge(conversation, seed, pack)]
         claims = claims_from_dialogue(turns) + list(judge_claims)
         results = [
             structural_coherence(
@@ -78,7 +140,31 @@ class Evaluator:
             factual_fidelity(claims, references, threshold(FIDELIDAD_FACTUAL)),
             lexical_diversity([turn.text for turn in turns], threshold(DIVERSIDAD_LEXICA)),
             dialogue_coherence(turns, seed, pack, threshold(COHERENCIA_DIALOGO)),
-            privacy_score(turns, self.scanner, threshold(PRIVACY_SCORE)),
+            privacy_score(turns, findings, threshold(PRIVACY_SCORE)),
             memorization_not_measured(threshold(MEMORIZACION)),
         ]  # fmt: skip
         return Verdict.from_results(conversation.conversation_id, results)
+
+    @staticmethod
+    def _check_seed(conversation: Conversation, seed: Seed) -> None:
+        if conversation.seed_id != seed.seed_id:
+            raise EvaluationError(
+                f"conversation {conversation.conversation_id}: seed_id {conversation.seed_id} is not seed {seed.seed_id}"
+            )
+
+
+_worker: Evaluator | None = None
+
+
+def _start_worker(scanner: TextScanner, domains: DomainRegistry, labeller: StageLabeller) -> None:
+    """A worker process's evaluator (no judge: its claims come with each item), its scanner loaded now."""
+    global _worker
+    warm_up = getattr(scanner, "warm_up", None)
+    if warm_up is not None:
+        warm_up()
+    _worker = Evaluator(scanner, domains, labeller)
+
+
+def _evaluate_in_worker(batch: list[Item]) -> list[Verdict]:
+    assert _worker is not None, "worker not started"
+    return _worker._evaluate_batch(batch)

@@ -20,8 +20,10 @@ class TextScanner(Protocol):
     ) -> list[list[PiiFinding]]: ...
 
 
-def privacy_score(turns: Sequence[DialogueTurn], scanner: TextScanner, threshold: float) -> MetricResult:
-    findings = scanner.scan_many([turn.text for turn in turns])
+def privacy_score(
+    turns: Sequence[DialogueTurn], findings: Sequence[Sequence[PiiFinding]], threshold: float
+) -> MetricResult:
+    """The metric from each turn's findings, scanned beforehand (`Evaluator.evaluate_many` scans many at once)."""
     by_type: Counter[str] = Counter()
     reasons = []
     for turn, found in zip(turns, findings, strict=True):
