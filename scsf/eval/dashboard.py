@@ -1,20 +1,30 @@
 """The quality dashboard of a run (`scsf-appliance quality RUN_ID`): metric distributions against their thresholds,
-rejection reasons, and the worst examples, read from the stored verdicts."""
+rejection reasons, the worst examples, and (given the conversations) the distribution report, read from the stored
+verdicts."""
 
 from __future__ import annotations
 
 import re
 import statistics
 from collections import Counter
+from collections.abc import Iterable
 from typing import Any
 
+from scsf.eval.distribution import distribution
+from scsf.seeds.conversation import Conversation
 from scsf.store.verdicts import StoredVerdict
 
 _NUMBERS = re.compile(r"\d+(?:[.,]\d+)*")
 
 
-def quality_dashboard(verdicts: list[StoredVerdict], thresholds: dict[str, Any], worst: int = 3) -> dict[str, Any]:
-    """Counts, per-metric distributions (min, quartiles, max, pass rate), reasons grouped by kind, worst examples."""
+def quality_dashboard(
+    verdicts: list[StoredVerdict],
+    thresholds: dict[str, Any],
+    worst: int = 3,
+    conversations: Iterable[Conversation] | None = None,
+) -> dict[str, Any]:
+    """Counts, per-metric distributions (min, quartiles, max), reasons grouped by kind, worst examples; with the run's
+    `conversations`, also `distribution` (scsf.eval.distribution: accepted vs all, per-seed acceptance)."""
     metrics: dict[str, Any] = {}
     for name in sorted({metric for verdict in verdicts for metric in verdict.scores}):
         scored = sorted((v.scores[name], v.conversation_id) for v in verdicts if v.scores.get(name) is not None)
@@ -30,18 +40,25 @@ def quality_dashboard(verdicts: list[StoredVerdict], thresholds: dict[str, Any],
             "q3": round(quartiles[2], 4), "max": values[-1],
             "worst": [conversation_id for _, conversation_id in scored[:worst]],
         }  # fmt: skip
-    reasons = Counter(_reason_kind(reason) for verdict in verdicts for reason in verdict.reasons)
-    return {
+    dashboard = {
         "conversations": len(verdicts),
         "accepted": sum(verdict.accepted for verdict in verdicts),
         "rejected": sum(not verdict.accepted for verdict in verdicts),
         "metrics": metrics,
-        "rejection_reasons": dict(reasons.most_common()),
+        "rejection_reasons": rejection_reasons(verdicts),
         "worst_examples": [
             {"conversation_id": v.conversation_id, "reasons": v.reasons[:5]}
             for v in sorted((v for v in verdicts if not v.accepted), key=lambda v: -len(v.reasons))[:worst]
         ],
     }
+    if conversations is not None:
+        dashboard["distribution"] = distribution(conversations, {v.conversation_id: v.accepted for v in verdicts})
+    return dashboard
+
+
+def rejection_reasons(verdicts: Iterable[StoredVerdict]) -> dict[str, int]:
+    """Rejection reasons grouped by kind (numbers and ids taken out), most frequent first."""
+    return dict(Counter(_reason_kind(reason) for verdict in verdicts for reason in verdict.reasons).most_common())
 
 
 def _reason_kind(reason: str) -> str:

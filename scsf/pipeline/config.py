@@ -10,7 +10,7 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from scsf.errors import ConfigError
 from scsf.generation.plan import TurnPolicy
@@ -51,6 +51,22 @@ class RunConfig(BaseModel):
     concurrency: int | None = Field(default=None, ge=1, le=4096, description="conversations in flight; None = the backend's own")
     time_budget_s: float | None = Field(default=None, gt=0, description="stop starting new conversations after this long")
     output_dir: Path | None = Field(default=None, description="where the run folder goes; None = $SCSF_HOME/runs")
+    # acceptance gate (whitepaper 4.3)
+    quality_gate: bool = Field(default=True, description="evaluate the run; the dataset holds accepted conversations only")
+    near_duplicate_threshold: float = Field(default=0.8, gt=0.0, le=1.0, description="Jaccard above which two conversations are copies")
+    max_copies: int = Field(default=3, ge=1, description="copies of one conversation (exact or near) accepted at most")
+    regenerate_rejected: bool = Field(default=False, description="replace rejected conversations until the planned count is accepted")
+    max_regenerations: int | None = Field(default=None, ge=0, description="replacements allowed in all; None = twice the planned count")
+
+    @model_validator(mode="after")
+    def _regeneration_needs_the_gate(self) -> RunConfig:
+        if self.regenerate_rejected and not self.quality_gate:
+            raise ValueError("regenerate_rejected needs quality_gate (rejects are only known after evaluation)")
+        return self
+
+    def regeneration_budget(self, planned: int) -> int:
+        """Replacement conversations `--regenerate-rejected` may generate in all."""
+        return 2 * planned if self.max_regenerations is None else self.max_regenerations
 
     def sampling(self) -> Sampling:
         return Sampling(self.temperature, self.top_p, self.max_attempts, self.tokens_per_turn)

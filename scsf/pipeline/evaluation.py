@@ -7,11 +7,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
-from scsf.domains import DomainRegistry
 from scsf.eval.dedup import dialogue_text, find_near_duplicates
 from scsf.eval.evaluator import Evaluator
-from scsf.seeds.conversation import Conversation
-from scsf.seeds.schema import Seed
+from scsf.seeds.cache import SeedCache
 from scsf.store import Store
 from scsf.store.verdicts import VerdictRepository
 
@@ -35,13 +33,14 @@ def evaluate_run(
     near_duplicate_threshold: float = 0.8,
     max_copies: int = 3,
     on_conversation: Callable[[], None] = lambda: None,
+    seeds: SeedCache | None = None,
 ) -> RunEvaluation:
     """Evaluate (or re-evaluate) every stored conversation of `run_id` and store the verdicts."""
     store.get_run(run_id)  # a clear error for an unknown run
-    seeds: dict[tuple[str, int], Seed] = {}
+    seeds = seeds or SeedCache(store, evaluator.domains)
     verdicts, texts = [], {}
     for conversation in store.conversations(run_id):
-        verdict = evaluator.evaluate(conversation, _seed(store, evaluator.domains, seeds, conversation))
+        verdict = evaluator.evaluate(conversation, seeds.get(conversation.seed_id, conversation.seed_version))
         verdicts.append(verdict)
         if verdict.accepted:
             texts[conversation.conversation_id] = dialogue_text(conversation)
@@ -65,9 +64,3 @@ def evaluate_run(
         rejected[DIVERSITY] = len(twins)
     return RunEvaluation(run_id, len(verdicts), sum(v.accepted for v in verdicts), rejected, len(twins))
 
-
-def _seed(store: Store, domains: DomainRegistry, cache: dict, conversation: Conversation) -> Seed:
-    key = (conversation.seed_id, conversation.seed_version)
-    if key not in cache:
-        cache[key] = Seed.model_validate(store.get_seed(*key).document, context={"domains": domains})
-    return cache[key]

@@ -1,4 +1,4 @@
-"""The run report: chain of custody of one run (seeds, model, counts, artifacts, audit head), signed."""
+"""The run report: chain of custody of one run (seeds, model, counts, quality gate, artifacts, audit head), signed."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from typing import Any
 
 import scsf
 from scsf.paths import Home
+from scsf.pipeline.quality import quality_section
 from scsf.reports import load_private_key, write_signed_report
 from scsf.store import Store
 
@@ -36,6 +37,7 @@ def run_report_document(store: Store, run_id: str, model: dict[str, Any], run_di
             "stored": store.count_conversations(run_id),
             "failed_attempts": store.failed_attempts(run_id),
         },
+        "quality": quality_section(store, run_id),
         "artifacts": [
             {"kind": a["kind"], "path": _relative(Path(a["path"]), run_dir), "sha256": a["sha256"]}
             for a in store.artifacts(run_id)

@@ -37,13 +37,16 @@ class StoredSeed:
 
 @dataclass(frozen=True)
 class RunItem:
-    """One planned conversation of a run: deterministic id, committed at most once."""
+    """One planned conversation of a run: deterministic id, committed at most once. A replacement planned by
+    `--regenerate-rejected` names the rejected conversation it `replaces` and its regeneration round (from 1)."""
 
     conversation_id: str
     seed_id: str
     seed_version: int
     variant: str
     index: int
+    replaces: str | None = None
+    regen_round: int = 0
 
 
 class Store:
@@ -152,11 +155,15 @@ class Store:
                 "INSERT INTO runs (run_id, status, config, config_hash) VALUES (?, 'running', ?, ?)",
                 [run_id, canonical_json(config), config_hash],
             )
-            con.executemany(
-                "INSERT INTO run_items VALUES (?, ?, ?, ?, ?, ?)",
-                [[run_id, i.conversation_id, i.seed_id, i.seed_version, i.variant, i.index] for i in items],
-            )
+            _insert_items(con, run_id, items)
             append_event(con, "run.created", {"config_hash": config_hash, "planned": len(items)}, run_id)
+
+    def add_replacements(self, run_id: str, items: Sequence[RunItem]) -> None:
+        """Plan replacements of rejected conversations (`--regenerate-rejected`), atomically with their audit event."""
+        with self.transaction() as con:
+            _insert_items(con, run_id, items)
+            replaced = {item.conversation_id: item.replaces for item in items}
+            append_event(con, "run.replacements_planned", {"round": items[0].regen_round, "replaces": replaced}, run_id)
 
     def get_run(self, run_id: str) -> dict[str, Any]:
         row = self.con.execute(
@@ -174,7 +181,7 @@ class Store:
     def list_runs(self) -> list[dict[str, Any]]:
         rows = self.con.execute(
             "SELECT r.run_id, CAST(r.created_at AS VARCHAR), r.status,"
-            " (SELECT count(*) FROM run_items i WHERE i.run_id = r.run_id),"
+            " (SELECT count(*) FROM run_items i WHERE i.run_id = r.run_id AND i.replaces IS NULL),"
             " (SELECT count(*) FROM conversations c WHERE c.run_id = r.run_id)"
             " FROM runs r ORDER BY r.created_at"
         ).fetchall()
@@ -192,16 +199,27 @@ class Store:
         return [dict(zip(keys, row, strict=True)) for row in rows]
 
     def planned_count(self, run_id: str) -> int:
-        return self.con.execute("SELECT count(*) FROM run_items WHERE run_id = ?", [run_id]).fetchone()[0]
+        """Conversations planned when the run was created (replacements left out): the run's target."""
+        query = "SELECT count(*) FROM run_items WHERE run_id = ? AND replaces IS NULL"
+        return self.con.execute(query, [run_id]).fetchone()[0]
+
+    def run_items(self, run_id: str) -> list[RunItem]:
+        """Every planned conversation of a run, replacements included, in plan order."""
+        return self._items("WHERE i.run_id = ?", [run_id])
 
     def pending_items(self, run_id: str) -> list[RunItem]:
         """Planned conversations of a run not yet stored, in plan order."""
-        rows = self.con.execute(
-            "SELECT i.conversation_id, i.seed_id, i.seed_version, i.variant, i.idx FROM run_items i"
-            " WHERE i.run_id = ? AND NOT EXISTS"
-            " (SELECT 1 FROM conversations c WHERE c.conversation_id = i.conversation_id)"
-            " ORDER BY i.seed_id, i.variant, i.idx",
+        return self._items(
+            "WHERE i.run_id = ? AND NOT EXISTS"
+            " (SELECT 1 FROM conversations c WHERE c.conversation_id = i.conversation_id)",
             [run_id],
+        )
+
+    def _items(self, where: str, params: list[Any]) -> list[RunItem]:
+        rows = self.con.execute(
+            "SELECT i.conversation_id, i.seed_id, i.seed_version, i.variant, i.idx, i.replaces, i.regen_round"
+            f" FROM run_items i {where} ORDER BY i.seed_id, i.variant, i.idx",
+            params,
         ).fetchall()
         return [RunItem(*row) for row in rows]
 
@@ -306,6 +324,17 @@ class Store:
     def verify_audit_chain(self) -> tuple[int, str]:
         """(event count, head hash) after recomputing every link."""
         return verify_chain(self.con)
+
+
+def _insert_items(con: duckdb.DuckDBPyConnection, run_id: str, items: Sequence[RunItem]) -> None:
+    con.executemany(
+        "INSERT INTO run_items (run_id, conversation_id, seed_id, seed_version, variant, idx, replaces, regen_round)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            [run_id, i.conversation_id, i.seed_id, i.seed_version, i.variant, i.index, i.replaces, i.regen_round]
+            for i in items
+        ],
+    )
 
 
 _CONVERSATION_COLUMNS = (

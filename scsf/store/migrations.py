@@ -226,3 +226,13 @@ def _verdicts(con: duckdb.DuckDBPyConnection) -> None:
         );
         """
     )
+
+
+@migration(5, "replacement items of --regenerate-rejected")
+def _replacements(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute(
+        """
+        ALTER TABLE run_items ADD COLUMN replaces VARCHAR;
+        ALTER TABLE run_items ADD COLUMN regen_round INTEGER DEFAULT 0;
+        """
+    )

@@ -13,7 +13,7 @@ from typing import Any
 import orjson
 
 from scsf.audit import append_event
-from scsf.eval.base import Verdict
+from scsf.eval.base import MetricResult, Verdict
 from scsf.hashing import canonical_json
 from scsf.store.duckdb import Store
 
@@ -42,17 +42,21 @@ class VerdictRepository:
                 [run_id],
             )
             con.execute("DELETE FROM verdicts WHERE run_id = ?", [run_id])
-            con.executemany(
-                "INSERT INTO evaluations VALUES (?, ?, ?, ?, ?, ?, current_timestamp)",
-                [
-                    [v.conversation_id, r.name, r.score, r.threshold, r.passed, canonical_json({"reasons": r.reasons, **r.details})]
-                    for v in verdicts for r in v.results
-                ],  # fmt: skip
-            )
-            con.executemany(
-                "INSERT INTO verdicts (conversation_id, run_id, accepted, reasons, twin_id) VALUES (?, ?, ?, ?, ?)",
-                [[v.conversation_id, run_id, v.accepted, canonical_json(v.reasons), twins.get(v.conversation_id)] for v in verdicts],
-            )
+            if verdicts:  # a run whose every conversation failed has nothing to insert
+                con.executemany(
+                    "INSERT INTO evaluations VALUES (?, ?, ?, ?, ?, ?, current_timestamp)",
+                    [
+                        [v.conversation_id, r.name, r.score, r.threshold, r.passed, _details(r)]
+                        for v in verdicts for r in v.results
+                    ],  # fmt: skip
+                )
+                con.executemany(
+                    "INSERT INTO verdicts (conversation_id, run_id, accepted, reasons, twin_id) VALUES (?, ?, ?, ?, ?)",
+                    [
+                        [v.conversation_id, run_id, v.accepted, canonical_json(v.reasons), twins.get(v.conversation_id)]
+                        for v in verdicts
+                    ],
+                )
             accepted = sum(verdict.accepted for verdict in verdicts)
             append_event(con, "run.evaluated", {"conversations": len(ids), "accepted": accepted}, run_id)
 
@@ -70,6 +74,22 @@ class VerdictRepository:
             for cid, accepted, reasons, twin, metrics in rows
         ]
 
+    def decisions(self, run_id: str) -> dict[str, bool]:
+        """The gate's decision on each evaluated conversation of the run (the accepted ones make its dataset)."""
+        rows = self.store.con.execute("SELECT conversation_id, accepted FROM verdicts WHERE run_id = ?", [run_id])
+        return dict(rows.fetchall())
+
+    def rejections_by_metric(self, run_id: str) -> dict[str, int]:
+        """Conversations each metric failed, plus surplus copies under `diversidad_dataset`, by metric name."""
+        rows = self.store.con.execute(
+            "SELECT e.metric, count(*) FROM evaluations e JOIN verdicts v USING (conversation_id)"
+            " WHERE v.run_id = ? AND NOT e.passed GROUP BY e.metric"
+            " UNION ALL SELECT 'diversidad_dataset', count(*) FROM verdicts WHERE run_id = ? AND twin_id IS NOT NULL"
+            " HAVING count(*) > 0 ORDER BY 1",
+            [run_id, run_id],
+        ).fetchall()
+        return dict(rows)
+
     def thresholds(self, run_id: str) -> dict[str, Any]:
         """Each metric's thresholds as applied in the run (a seed may override Table 1)."""
         rows = self.store.con.execute(
@@ -78,3 +98,7 @@ class VerdictRepository:
             [run_id],
         ).fetchall()
         return {metric: low if low == high else [low, high] for metric, low, high in rows}
+
+
+def _details(result: MetricResult) -> str:
+    return canonical_json({"reasons": result.reasons, **result.details})

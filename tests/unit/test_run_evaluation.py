@@ -67,13 +67,15 @@ def test_real_metrics_round_trip_and_re_evaluation_replaces(scsf_home, store, do
         assert verdict.accepted == (not verdict.reasons)
     thresholds = repository.thresholds(run_id)
     assert thresholds["diversidad_lexica"] == 0.55 and thresholds["coherencia_dialogo"] == 0.85
-    dashboard = quality_dashboard(verdicts, thresholds)
+    dashboard = quality_dashboard(verdicts, thresholds, conversations=store.conversations(run_id))
     assert dashboard["conversations"] == 2
+    assert dashboard["distribution"]["all"]["conversations"] == 2
+    assert dashboard["distribution"]["accepted"]["conversations"] == dashboard["accepted"]
     assert dashboard["accepted"] + dashboard["rejected"] == 2
     assert dashboard["metrics"]["privacy_score"]["max"] == 0
     assert sum(dashboard["rejection_reasons"].values()) == sum(len(v.reasons) for v in verdicts)
     events = store.con.execute("SELECT count(*) FROM audit_events WHERE kind = 'run.evaluated'").fetchone()[0]
-    assert events == 2
+    assert events == 1 + 2  # the run's own gate (a stub), then the two evaluations here
 
 
 def test_unknown_run_is_refused(scsf_home, store, domains) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +12,7 @@ from scripted_backend import MODEL_INFO, ScriptedBackend
 
 from scsf.domains import DomainRegistry
 from scsf.errors import ConfigError, GenerationError, SeedError, StoreError
+from scsf.eval.base import MetricResult, Verdict
 from scsf.generation.generator import GenerationStats
 from scsf.generation.plan import plan_conversation
 from scsf.generation.prompts import humanize
@@ -18,6 +20,7 @@ from scsf.generation.variation import VariationConfig
 from scsf.hashing import file_sha256
 from scsf.paths import Home
 from scsf.pipeline.config import RunConfig
+from scsf.pipeline.evaluation import RunEvaluation
 from scsf.pipeline.runner import Runner, conversation_id
 from scsf.reports import generate_keypair, verify_report_file
 from scsf.seeds.conversation import Conversation
@@ -50,8 +53,34 @@ class Recorder:
     def stopping(self, reason: str, in_flight: int) -> None:
         self.events.append(("stopping", reason, in_flight))
 
+    def evaluating(self, conversations: int) -> None:
+        self.events.append(("evaluating", conversations))
+
+    def evaluated_one(self) -> None:
+        self.events.append(("evaluated_one",))
+
+    def evaluated(self, evaluation: RunEvaluation, target: int) -> None:
+        self.events.append(("evaluated", evaluation.accepted, target))
+
+    def regenerating(self, round_number: int, replacements: int) -> None:
+        self.events.append(("regenerating", round_number, replacements))
+
     def of(self, kind: str) -> list[tuple[Any, ...]]:
         return [event for event in self.events if event[0] == kind]
+
+
+class StubGate:
+    """An evaluator whose decision is `accept(conversation)`: one metric, `coherencia_dialogo`, scored 1 or 0, so
+    only the gate's plumbing is under test (the metrics have their own tests)."""
+
+    def __init__(self, domains: DomainRegistry, accept: Callable[[Conversation], bool] = lambda conversation: True) -> None:
+        self.domains, self.accept, self.evaluated = domains, accept, 0
+
+    def evaluate(self, conversation: Conversation, seed: Any) -> Verdict:
+        self.evaluated += 1
+        passed = self.accept(conversation)
+        result = MetricResult("coherencia_dialogo", float(passed), 0.85, passed, [] if passed else ["stub rejects it"])
+        return Verdict.from_results(conversation.conversation_id, [result])
 
 
 def never_opened(config: RunConfig) -> ScriptedBackend:
@@ -80,15 +109,19 @@ def store(scsf_home: Home, domains: DomainRegistry, tmp_path: Path, seed_ids: li
         yield opened
 
 
-def runner_for(scsf_home: Home, store: Store, domains: DomainRegistry, backend: ScriptedBackend) -> Runner:
-    return Runner(scsf_home, store, domains, lambda config: backend)
+def runner_for(
+    scsf_home: Home, store: Store, domains: DomainRegistry, backend: ScriptedBackend, gate: StubGate | None = None
+) -> Runner:
+    """A Runner on `backend` whose gate is `gate` (default: one accepting everything)."""
+    return Runner(scsf_home, store, domains, lambda config: backend, lambda domains: gate or StubGate(domains))
 
 
 PLAIN = VariationConfig(flows={"happy_path": 1.0}, noise_rate=0.0, tools=False)
 
 
 def config(**changes: Any) -> RunConfig:
-    defaults = {"domain": "automotive.sales", "max_seeds": 3, "conversations_per_seed": 2, "variation": PLAIN}
+    """The scripted backend writes the same dialogue every time: copies are allowed so only the stub gate decides."""
+    defaults = {"domain": "automotive.sales", "max_seeds": 3, "conversations_per_seed": 2, "variation": PLAIN, "max_copies": 1000}
     return RunConfig(**{**defaults, **changes})
 
 
@@ -197,11 +230,16 @@ def test_full_run(scsf_home, store, domains, seed_ids) -> None:
     assert {path.name for path in verified.checked} == {"dataset.sharegpt.jsonl", "report.md"}
     assert sorted(path.name for path in run_dir.iterdir()) == ["dataset.sharegpt.jsonl", "report.json", "report.md"]
 
+    assert report["quality"]["gate"] == "on"
+    assert (report["quality"]["accepted"], report["quality"]["target"], report["quality"]["summary"]) == (6, 6, "accepted 6/6")
+    assert outcome.accepted == 6
+    assert observer.events[-2:] == [("evaluated_one",), ("evaluated", 6, 6)]
+
     assert audit_kinds(store, run_id) == [
-        "run.created", *["conversation.stored"] * 6, "artifact.written", "run.completed", "report.signed",
+        "run.created", *["conversation.stored"] * 6, "run.evaluated", "artifact.written", "run.completed", "report.signed",
     ]  # fmt: skip
     events, _ = store.verify_audit_chain()
-    assert events == 1 + 10  # the seed import, then the run's events
+    assert events == 1 + 11  # the seed import, then the run's events
 
 
 def test_executing_a_completed_run_is_refused(scsf_home, store, domains) -> None:
@@ -267,7 +305,7 @@ def test_resume_with_nothing_left_uses_the_recorded_model(scsf_home, store, doma
     assert store.get_run(run_id)["status"] == "interrupted"
     assert store.pending_items(run_id) == []
 
-    outcome = Runner(scsf_home, store, domains, never_opened).execute(run_id, Recorder())
+    outcome = Runner(scsf_home, store, domains, never_opened, StubGate).execute(run_id, Recorder())
     assert (outcome.status, outcome.planned, outcome.stored) == ("completed", 3, 3)
     report = verify_report_file(Path(outcome.report), scsf_home.keys / "report_signing.pub").document
     assert report["model"] == MODEL_INFO
@@ -290,7 +328,7 @@ def test_invalid_outputs_leave_the_run_incomplete_then_resume_completes_it(scsf_
         [run_id],
     ).fetchall()
     assert attempts == [(cid, n, "no es JSON", NOT_JSON) for cid in sorted(items) for n in (1, 2)]
-    assert [event[0] for event in observer.events] == ["started", "failed", "failed"]
+    assert [event[0] for event in observer.events] == ["started", "failed", "failed", "evaluating", "evaluated"]
     assert observer.of("failed")[0][2].endswith(
         "all 2 attempts were rejected; their raw outputs are stored in generation_attempts"
     )

@@ -6,6 +6,7 @@ import dataclasses
 import json
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from scsf.domains import DomainRegistry
@@ -320,6 +321,22 @@ def test_run_lifecycle(store: Store) -> None:
     with pytest.raises(StoreError) as info:
         store.get_run("run-9")
     assert info.value.msg == "run run-9 is not in the store"
+
+
+def test_replacement_items_extend_a_run_but_not_its_target(store: Store) -> None:
+    items = [RunItem("conv-1", SEED_ID, 1, "persona:a", 0), RunItem("conv-2", SEED_ID, 1, "persona:a", 1)]
+    store.create_run("run-1", {}, items)
+    replacement = RunItem("conv-3", SEED_ID, 1, "persona:b", 2, replaces="conv-1", regen_round=1)
+    store.add_replacements("run-1", [replacement])
+    assert store.planned_count("run-1") == 2
+    assert store.run_items("run-1") == [*items, replacement]
+    assert store.pending_items("run-1") == [*items, replacement]
+    assert store.list_runs()[0]["planned"] == 2
+    payload = store.con.execute("SELECT payload FROM audit_events WHERE kind = 'run.replacements_planned'").fetchone()[0]
+    assert json.loads(payload) == {"round": 1, "replaces": {"conv-3": "conv-1"}}
+    with pytest.raises(duckdb.ConstraintException):
+        store.add_replacements("run-1", [replacement])  # planned once only
+    assert store.run_items("run-1") == [*items, replacement]
 
 
 def test_failed_run_creation_leaves_nothing(store: Store) -> None:
