@@ -1,4 +1,5 @@
-"""Rich progress for runs: a bar with counts, acceptance, tokens/s (wall clock) and ETA, one log line per conversation."""
+"""Rich progress for runs: a generation bar (counts, failures, tokens/s, ETA) with one log line per conversation,
+then an evaluation bar (counts, ETA) for the acceptance gate, and one line per regeneration round."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from appliance.output import err_console
 from scsf.generation.generator import GenerationStats
+from scsf.pipeline.evaluation import RunEvaluation
 from scsf.seeds.conversation import Conversation
 from scsf.store.duckdb import RunItem
 
@@ -20,16 +22,16 @@ class RunProgress:
             TextColumn("[bold]{task.description}"),
             BarColumn(),
             MofNCompleteColumn(),
-            TextColumn("accepted {task.fields[acceptance]}"),
-            TextColumn("{task.fields[tokens_per_s]:.1f} tok/s"),
+            TextColumn("{task.fields[note]}"),
             TimeElapsedColumn(),
             TextColumn("ETA"),
             TimeRemainingColumn(),
             console=err_console,
         )
         self.task = None
+        self.total = 0
+        self.evaluation_task = None
         self.tokens = 0
-        self.accepted = 0
         self.failures = 0
         self.started_at = time.monotonic()
 
@@ -42,13 +44,13 @@ class RunProgress:
 
     def started(self, run_id: str, total: int, done: int) -> None:
         self.started_at = time.monotonic()
-        self.task = self.progress.add_task(run_id, total=total, completed=done, tokens_per_s=0.0, acceptance="-")
+        self.total = total
+        self.task = self.progress.add_task(run_id, total=total, completed=done, note="")
         if done:
             self.progress.console.print(f"resuming {run_id}: {done}/{total} conversations already stored")
 
     def stored(self, conversation: Conversation, stats: GenerationStats) -> None:
         self.tokens += stats.completion_tokens
-        self.accepted += 1
         self._update(advance=1)
         generation = conversation.generation
         self.progress.console.print(
@@ -66,10 +68,32 @@ class RunProgress:
     def stopping(self, reason: str, in_flight: int) -> None:
         self.progress.console.print(f"stopping ({reason}); {in_flight} conversations in flight", highlight=False)
 
+    def evaluating(self, conversations: int) -> None:
+        if self.evaluation_task is not None:
+            self.progress.remove_task(self.evaluation_task)
+        self.evaluation_task = self.progress.add_task("evaluating", total=conversations, note="quality gate")
+
+    def evaluated_one(self) -> None:
+        self.progress.advance(self.evaluation_task)
+
+    def evaluated(self, evaluation: RunEvaluation, target: int) -> None:
+        rejected = ", ".join(f"{metric} {count}" for metric, count in _most_first(evaluation.rejected_by_metric))
+        self.progress.console.print(
+            f"evaluated {evaluation.conversations}: accepted {evaluation.accepted}/{target}"
+            + (f"; rejected by {rejected}" if rejected else ""),
+            highlight=False,
+        )
+
+    def regenerating(self, round_number: int, replacements: int) -> None:
+        self.total += replacements
+        self.progress.update(self.task, total=self.total)
+        self.progress.console.print(f"regeneration round {round_number}: {replacements} replacements", highlight=False)
+
     def _update(self, advance: int = 0) -> None:
-        finished = self.accepted + self.failures
         elapsed = max(time.monotonic() - self.started_at, 1e-9)
-        self.progress.update(
-            self.task, advance=advance, tokens_per_s=self.tokens / elapsed,
-            acceptance=f"{self.accepted / finished:.0%} ({self.failures} failed)" if finished else "-",
-        )  # fmt: skip
+        failed = f" {self.failures} failed" if self.failures else ""
+        self.progress.update(self.task, advance=advance, note=f"{self.tokens / elapsed:.1f} tok/s{failed}")
+
+
+def _most_first(counts: dict[str, int]) -> list[tuple[str, int]]:
+    return sorted(counts.items(), key=lambda item: (-item[1], item[0]))

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from appliance.output import console, err_console, print_json
 from appliance.progress import RunProgress
 from appliance.state import load_domains, open_store, state
+
+if TYPE_CHECKING:
+    from scsf.pipeline.runner import RunOutcome
 
 
 def run(
@@ -27,24 +30,36 @@ def run(
     threads: Annotated[int | None, typer.Option(help="CPU threads for llama.cpp")] = None,
     concurrency: Annotated[int | None, typer.Option(help="Conversations in flight (default: the backend's)")] = None,
     time_budget: Annotated[float | None, typer.Option("--time-budget", help="Seconds after which no new conversation starts")] = None,
+    regenerate_rejected: Annotated[bool, typer.Option("--regenerate-rejected", help="Replace rejected conversations until the planned count is accepted")] = False,
+    max_regenerations: Annotated[int | None, typer.Option("--max-regenerations", min=0, help="Replacements allowed in all (default: twice the planned count)")] = None,
+    no_quality_gate: Annotated[bool, typer.Option("--no-quality-gate", help="Export every stored conversation, unevaluated")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the outcome as JSON")] = False,
 ) -> None:
-    """Generate conversations for the selected seeds, store them, export ShareGPT JSONL and sign a report.
+    """Generate conversations for the selected seeds, store them, evaluate them (the acceptance gate), export the
+    accepted ones as ShareGPT JSONL and sign a report.
 
     Ctrl-C lets the conversations in flight finish and commit, then stops; `--resume RUN_ID` goes on from there.
     """
+    from scsf.domains import DomainRegistry
+    from scsf.eval.evaluator import Evaluator
     from scsf.pipeline.backend import open_backend
     from scsf.pipeline.config import RunConfig
-    from scsf.pipeline.runner import Runner
+    from scsf.pipeline.runner import Runner, default_evaluator
+
+    def evaluator(domains: DomainRegistry) -> Evaluator:
+        err_console.print("quality gate: loading the PII scanner (Presidio + spaCy)")
+        return default_evaluator(domains)
 
     home = state.home.ensure()
     overrides = {
         "domain": domain, "seed_ids": seed or None, "tags": tag or None, "max_seeds": max_seeds,
         "conversations_per_seed": per_seed, "backend": backend, "model": model, "endpoints": endpoint or None,
         "n_threads": threads, "concurrency": concurrency, "time_budget_s": time_budget,
+        "regenerate_rejected": regenerate_rejected or None, "max_regenerations": max_regenerations,
+        "quality_gate": False if no_quality_gate else None,
     }  # fmt: skip
     with open_store() as store:
-        runner = Runner(home, store, load_domains(), lambda cfg: open_backend(cfg, home))
+        runner = Runner(home, store, load_domains(), lambda cfg: open_backend(cfg, home), evaluator)
         if resume:
             if config or any(value is not None for value in overrides.values()):
                 raise typer.BadParameter("--resume reuses the run's stored config; give no other run options")
@@ -66,10 +81,29 @@ def run(
     if as_json:
         print_json(outcome.__dict__)
     else:
-        console.print(f"run {outcome.run_id}: {outcome.status}, {outcome.stored}/{outcome.planned} conversations")
-        console.print(f"dataset  {outcome.dataset}")
-        console.print(f"report   {outcome.report}")
-        if outcome.failed:
-            console.print(f"{len(outcome.failed)} conversations failed; `scsf-appliance run --resume {run_id}` retries them")
+        print_outcome(outcome)
     if outcome.status != "completed":
         raise typer.Exit(2)
+
+
+def print_outcome(outcome: RunOutcome) -> None:
+    """What the run produced; when the gate accepted fewer than planned, the top rejecting metrics and why."""
+    run_id = outcome.run_id
+    console.print(f"run {run_id}: {outcome.status}, {outcome.stored} conversations stored ({outcome.planned} planned)")
+    if outcome.accepted is None:
+        console.print("quality gate off: the dataset holds every stored conversation, unevaluated")
+    else:
+        replaced = f", {outcome.replacements} replacements generated" if outcome.replacements else ""
+        console.print(f"accepted {outcome.accepted}/{outcome.planned}{replaced}")
+        if outcome.accepted < outcome.planned and outcome.rejected_by_metric:
+            top = sorted(outcome.rejected_by_metric.items(), key=lambda item: (-item[1], item[0]))[:3]
+            console.print(f"rejected most by {', '.join(f'{metric} ({count})' for metric, count in top)}")
+            console.print(
+                "the dataset holds the accepted conversations only; the rejected ones stay in the store."
+                " Small CPU demo models write repetitive text, so a demo run may have none accepted."
+            )
+        console.print(f"quality  `scsf-appliance quality {run_id}`")
+    console.print(f"dataset  {outcome.dataset}")
+    console.print(f"report   {outcome.report}")
+    if outcome.failed:
+        console.print(f"{len(outcome.failed)} conversations failed; `scsf-appliance run --resume {run_id}` retries them")

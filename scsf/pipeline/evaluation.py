@@ -1,15 +1,19 @@
-"""Evaluation of a run (`scsf-appliance eval RUN_ID`): every conversation through the six metrics, then diversity
-forcing over those that passed (at most `max_copies` of any conversation, exact or near-duplicate; a surplus copy is
-rejected naming its twin), all verdicts stored in one transaction."""
+"""Evaluation of a run (`scsf-appliance eval RUN_ID`, and the gate inside `run`): every conversation through the six
+metrics (`Evaluator.evaluate_many`, batched), then diversity forcing over those that passed (at most `max_copies` of
+any conversation, exact or near-duplicate; a surplus copy is rejected naming its twin), all verdicts stored in one
+transaction."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections import deque
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 
 from scsf.eval.dedup import dialogue_text, find_near_duplicates
 from scsf.eval.evaluator import Evaluator
 from scsf.seeds.cache import SeedCache
+from scsf.seeds.conversation import Conversation
+from scsf.seeds.schema import Seed
 from scsf.store import Store
 from scsf.store.verdicts import VerdictRepository
 
@@ -38,9 +42,16 @@ def evaluate_run(
     """Evaluate (or re-evaluate) every stored conversation of `run_id` and store the verdicts."""
     store.get_run(run_id)  # a clear error for an unknown run
     seeds = seeds or SeedCache(store, evaluator.domains)
+    read: deque[Conversation] = deque()  # conversations handed to the evaluator, awaiting their verdicts
+
+    def pairs() -> Iterator[tuple[Conversation, Seed]]:
+        for conversation in store.conversations(run_id):
+            read.append(conversation)
+            yield conversation, seeds.get(conversation.seed_id, conversation.seed_version)
+
     verdicts, texts = [], {}
-    for conversation in store.conversations(run_id):
-        verdict = evaluator.evaluate(conversation, seeds.get(conversation.seed_id, conversation.seed_version))
+    for verdict in evaluator.evaluate_many(pairs()):
+        conversation = read.popleft()
         verdicts.append(verdict)
         if verdict.accepted:
             texts[conversation.conversation_id] = dialogue_text(conversation)

@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 from test_openai_server_real import SMOLLM2, Server, model_path, server  # noqa: F401 (fixtures)
-from test_run_real import TEST_MODEL, cli, cli_env  # noqa: F401 (fixture)
+from test_run_real import TEST_MODEL, cli, cli_env, dataset_matches_the_gate  # noqa: F401 (fixture)
 
+from scsf.export.sharegpt import sharegpt_record
 from scsf.store import Store
 
 pytestmark = [pytest.mark.model, pytest.mark.allow_hosts(["127.0.0.1"])]
@@ -43,7 +44,8 @@ def test_turn_by_turn_run_with_tools_and_noise(cli_env: dict[str, str], tmp_path
     calls = [turn.tool_call for turn in conversation.turns if turn.tool_call is not None]
     assert [call.name for call in calls] == [tool["name"] for tool in generation["tools"]]
     assert calls, "the pilot seed lists tools; they must be injected"
-    [record] = [json.loads(line) for line in Path(outcome["dataset"]).read_text(encoding="utf-8").splitlines()]
+    dataset_matches_the_gate(cli_env, outcome)
+    record = sharegpt_record(conversation)  # what the dataset holds for it once the gate accepts it
     kinds = [turn["from"] for turn in record["conversations"]]
     assert kinds.count("function_call") == kinds.count("observation") == len(calls)
     assert {tool["name"] for tool in json.loads(record["tools"])} == {call.name for call in calls}
@@ -66,3 +68,4 @@ def test_run_through_the_openai_backend_against_a_real_server(cli_env: dict[str,
     assert report["privacy"]["network_egress"] == "loopback only"
     for conversation in stored_conversations(cli_env, outcome["run_id"]):
         assert conversation.generation["model"]["backend"] == "openai"
+    dataset_matches_the_gate(cli_env, outcome)

@@ -5,10 +5,9 @@ from __future__ import annotations
 
 import pytest
 from scripted_backend import ScriptedBackend
-from test_runner import Recorder, config, runner_for, scsf_home, seed_ids, store  # noqa: F401 (fixtures)
+from test_runner import Recorder, StubGate, config, runner_for, scsf_home, seed_ids, store  # noqa: F401 (fixtures)
 
 from scsf.errors import StoreError
-from scsf.eval.base import MetricResult, Verdict
 from scsf.eval.dashboard import quality_dashboard
 from scsf.eval.evaluator import Evaluator
 from scsf.pipeline.evaluation import evaluate_run
@@ -22,16 +21,6 @@ class NoPii:
         return [[] for _ in texts]
 
 
-class AcceptAll:
-    """Passes every conversation on one metric, so only diversity forcing decides."""
-
-    def __init__(self, domains) -> None:
-        self.domains = domains
-
-    def evaluate(self, conversation, seed) -> Verdict:
-        return Verdict.from_results(conversation.conversation_id, [MetricResult("coherencia_dialogo", 1.0, 0.85, True)])
-
-
 def scripted_run(scsf_home, store, domains, per_seed: int) -> str:
     runner = runner_for(scsf_home, store, domains, ScriptedBackend())
     run_id = runner.plan(config(conversations_per_seed=per_seed, max_seeds=1))
@@ -41,7 +30,7 @@ def scripted_run(scsf_home, store, domains, per_seed: int) -> str:
 
 def test_four_copies_leave_three_and_the_fourth_names_its_twin(scsf_home, store, domains) -> None:
     run_id = scripted_run(scsf_home, store, domains, per_seed=4)  # the scripted backend writes the same text each time
-    result = evaluate_run(store, AcceptAll(domains), run_id)
+    result = evaluate_run(store, StubGate(domains), run_id)
     assert (result.conversations, result.accepted, result.surplus_copies) == (4, 3, 1)
     verdicts = VerdictRepository(store).of_run(run_id)
     [rejected] = [v for v in verdicts if not v.accepted]
@@ -80,4 +69,4 @@ def test_real_metrics_round_trip_and_re_evaluation_replaces(scsf_home, store, do
 
 def test_unknown_run_is_refused(scsf_home, store, domains) -> None:
     with pytest.raises(StoreError):
-        evaluate_run(store, AcceptAll(domains), "run-nope")
+        evaluate_run(store, StubGate(domains), "run-nope")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -81,6 +81,9 @@ class StubGate:
         passed = self.accept(conversation)
         result = MetricResult("coherencia_dialogo", float(passed), 0.85, passed, [] if passed else ["stub rejects it"])
         return Verdict.from_results(conversation.conversation_id, [result])
+
+    def evaluate_many(self, pairs: Iterable[tuple[Conversation, Any]]) -> Iterator[Verdict]:
+        return (self.evaluate(conversation, seed) for conversation, seed in pairs)
 
 
 def never_opened(config: RunConfig) -> ScriptedBackend:
