@@ -8,13 +8,26 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from appliance.output import console, err_console, print_json, print_table
-from appliance.state import load_domains, open_store
+from appliance.state import load_domains, open_store, state
 
 
 def eval_run(
     run_id: Annotated[str, typer.Argument(help="Run id (`runs list`)")],
-    threshold: Annotated[float, typer.Option("--near-duplicate-threshold", help="Jaccard above which two conversations are copies")] = 0.8,
+    threshold: Annotated[
+        float, typer.Option("--near-duplicate-threshold", help="Jaccard above which two conversations are copies")
+    ] = 0.8,
     max_copies: Annotated[int, typer.Option(min=1, help="Copies of one conversation kept at most")] = 3,
+    judge: Annotated[bool, typer.Option("--judge", help="Add the judge model's claims to factual fidelity")] = False,
+    judge_model: Annotated[
+        str | None,
+        typer.Option(
+            help="Judge model: manifest name, or the served name with --judge-endpoint (default: the manifest's judge)"
+        ),
+    ] = None,
+    judge_endpoint: Annotated[
+        str | None,
+        typer.Option(help="OpenAI-compatible server (loopback) serving the judge, instead of llama.cpp in process"),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON")] = False,
 ) -> None:
     """Score every conversation of a run (Table 1 metrics, diversity forcing) and store accept/reject verdicts."""
@@ -22,23 +35,62 @@ def eval_run(
     from scsf.pipeline.evaluation import evaluate_run
     from scsf.privacy import PiiScanner
 
-    with open_store() as store:
-        total = store.count_conversations(run_id)
-        evaluator = Evaluator(PiiScanner().warm_up(), load_domains())
-        columns = (TextColumn("evaluating"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
-        with Progress(*columns, console=err_console) as progress:
-            task = progress.add_task("eval", total=total)
-            result = evaluate_run(
-                store, evaluator, run_id, near_duplicate_threshold=threshold, max_copies=max_copies,
-                on_conversation=lambda: progress.advance(task),
-            )  # fmt: skip
+    llm_judge = _open_judge(judge_model, judge_endpoint) if judge or judge_model or judge_endpoint else None
+    try:
+        with open_store() as store:
+            total = store.count_conversations(run_id)
+            evaluator = Evaluator(PiiScanner().warm_up(), load_domains(), judge=llm_judge)
+            columns = (TextColumn("evaluating"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
+            with Progress(*columns, console=err_console) as progress:
+                task = progress.add_task("eval", total=total)
+                result = evaluate_run(
+                    store, evaluator, run_id, near_duplicate_threshold=threshold, max_copies=max_copies,
+                    on_conversation=lambda: progress.advance(task),
+                )  # fmt: skip
+    finally:
+        if llm_judge is not None:
+            llm_judge.backend.close()
+    judged = _judge_summary(llm_judge)
     if as_json:
-        print_json(result.__dict__)
+        print_json({**result.__dict__, "judge": judged})
         return
+    if judged is not None:
+        console.print(
+            f"judge: {judged['model']} ({judged['backend']}), {judged['calls']} calls, "
+            f"{judged['failed']} conversations without a valid answer",
+            markup=False, highlight=False,
+        )  # fmt: skip
     console.print(f"run {run_id}: {result.accepted}/{result.conversations} accepted")
     for metric, count in sorted(result.rejected_by_metric.items()):
         console.print(f"  rejected by {metric}: {count}")
     console.print(f"details: `scsf-appliance quality {run_id}`")
+
+
+def _open_judge(model: str | None, endpoint: str | None):
+    """The LlmJudge: llama.cpp with the manifest's judge model (or `model`), or an OpenAI-compatible loopback
+    server at `endpoint` serving `model` (default: the manifest judge's name)."""
+    from scsf.eval.judge import LlmJudge
+    from scsf.models.catalog import ModelCatalog
+    from scsf.pipeline.backend import open_backend
+    from scsf.pipeline.config import RunConfig
+
+    home = state.home.ensure()
+    name = model or ModelCatalog.load(home).default("judge").name
+    options = {"backend": "openai", "endpoints": [endpoint]} if endpoint else {}
+    config = RunConfig.build({**options, "model": name}, where="eval --judge")
+    return LlmJudge(open_backend(config, home))
+
+
+def _judge_summary(judge) -> dict | None:
+    if judge is None:
+        return None
+    info = judge.backend.model_info
+    usage = judge.usage
+    return {
+        "model": info.get("name"), "backend": info.get("backend", judge.backend.name), "sha256": info.get("sha256"),
+        "conversations": usage.conversations, "calls": usage.calls, "failed": usage.failed,
+        "completion_tokens": usage.completion_tokens, "seconds": round(usage.seconds, 1),
+    }  # fmt: skip
 
 
 def quality(
@@ -66,7 +118,16 @@ def quality(
         "metrics",
         ["metric", "threshold", "min", "q1", "median", "q3", "max", "worst"],
         [
-            [name, m.get("threshold"), m.get("min"), m.get("q1"), m.get("median"), m.get("q3"), m.get("max"), " ".join(m.get("worst", []))]
+            [
+                name,
+                m.get("threshold"),
+                m.get("min"),
+                m.get("q1"),
+                m.get("median"),
+                m.get("q3"),
+                m.get("max"),
+                " ".join(m.get("worst", [])),
+            ]
             for name, m in dashboard["metrics"].items()
         ],
     )

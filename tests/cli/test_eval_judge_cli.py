@@ -1,0 +1,87 @@
+"""`scsf-appliance eval RUN_ID --judge` on a tiny stored run: one faithful conversation, one with an invented model
+and a wrong down payment. Once with a scripted judge (the plumbing), once with the real 0.5B through llama.cpp."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from appliance.cli import app
+from appliance.commands import evaluate
+from scsf.domains import DomainRegistry
+from scsf.eval.judge import LlmJudge
+from scsf.paths import Home
+from scsf.store import Store
+from scsf.store.duckdb import RunItem
+
+sys.path.insert(0, str(Path(__file__).parents[1] / "unit"))
+sys.path.insert(0, str(Path(__file__).parents[1]))
+from eval_cases import FAITHFUL, conversation, make_seed
+from scripted_backend import ScriptedBackend
+
+RUN_ID = "run-test"
+TEST_MODEL = "qwen2.5-coder-0.5b-instruct-q4_k_m"
+SHARED_MODELS = Home.resolve().models
+UNFAITHFUL = list(FAITHFUL)
+UNFAITHFUL[3] = ("agente_ventas", "Le propongo el Zentra GT con enganche del 35 % y plazo de 48 meses.")
+runner = CliRunner()
+
+
+@pytest.fixture
+def stored_run(tmp_path: Path) -> Path:
+    """A data directory holding listing 1's seed and a run of two conversations."""
+    root = tmp_path / "home"
+    domains = DomainRegistry.load()
+    seed = make_seed(domains)
+    conversations = [
+        conversation(seed, FAITHFUL, conversation_id="conv-faithful"),
+        conversation(seed, UNFAITHFUL, conversation_id="conv-unfaithful"),
+    ]
+    with Store.open(Home(root).ensure().database) as store:
+        store.import_seeds([(seed, "test")])
+        items = [RunItem(c.conversation_id, seed.seed_id, 1, c.variant, c.index) for c in conversations]
+        store.create_run(RUN_ID, {}, items)
+        for item in conversations:
+            store.put_conversation(item)
+    return root
+
+
+def test_eval_with_a_scripted_judge(stored_run: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    backend = ScriptedBackend(default=lambda request: json.dumps(_no_findings(request), ensure_ascii=False))
+    monkeypatch.setattr(evaluate, "_open_judge", lambda model, endpoint: LlmJudge(backend))
+    result = runner.invoke(app, ["--home", str(stored_run), "eval", RUN_ID, "--judge", "--json"])
+    assert result.exit_code == 0, result.output
+    payload = json.loads(result.stdout)
+    assert payload["accepted"] == 1 and payload["rejected_by_metric"] == {"fidelidad_factual": 1}
+    assert payload["judge"]["model"] == "scripted-test-model" and payload["judge"]["calls"] == 2
+    assert backend.closed
+
+
+@pytest.mark.model
+def test_eval_judge_through_the_real_model(stored_run: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    if not (SHARED_MODELS / "verified.json").exists():
+        pytest.skip(f"models not assembled in {SHARED_MODELS}: run installer/setup.sh")
+    monkeypatch.setenv("SCSF_MODELS_DIR", str(SHARED_MODELS))
+    result = runner.invoke(app, ["--home", str(stored_run), "eval", RUN_ID, "--judge-model", TEST_MODEL])
+    assert result.exit_code == 0, result.output
+    assert f"judge: {TEST_MODEL} (llamacpp), 2 calls" in result.output or f"judge: {TEST_MODEL} (llamacpp), 3" in (
+        result.output
+    )
+    assert f"run {RUN_ID}: 1/2 accepted" in result.output  # the 35 % down payment is caught without the judge too
+    quality = runner.invoke(app, ["--home", str(stored_run), "quality", RUN_ID, "--json"])
+    assert quality.exit_code == 0, quality.output
+
+
+def _no_findings(request) -> dict:
+    """A valid answer that reports nothing, for any dialogue and seed (the request's schema says which slots)."""
+    slots = request.json_schema["properties"]
+    return {
+        "valores": {kind: None for kind in slots["valores"]["properties"]},
+        "productos": [],
+        "restricciones": {name: {"estado": "no_mencionada", "turno": 1} for name in slots["restricciones"]["required"]},
+        "cambio_rol": [],
+    }
