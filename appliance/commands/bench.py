@@ -101,3 +101,39 @@ def eval_(
     metrics = bench_eval(conversations)
     dedup = bench_dedup(near_duplicates, exact, on_step=lambda step: err_console.print(step))
     print_json({"benchmark": "eval", "metrics": metrics, "near_duplicates": dedup})
+
+
+@app.command("judge")
+def judge(
+    model: Annotated[str | None, typer.Option(help="Manifest model of the judge (default: its judge)")] = None,
+    limit: Annotated[int | None, typer.Option(min=1, help="Evaluate only this many cases, kinds taken in turn")] = None,
+    deterministic_only: Annotated[bool, typer.Option(help="Deterministic checks alone, no model")] = False,
+    threads: Annotated[int, typer.Option(min=1, help="CPU threads for llama.cpp")] = 2,
+) -> None:
+    """Judge calibration: the labelled set (faithful and subtly unfaithful conversations over pilot seeds) through
+    factual fidelity with deterministic checks alone and with the LLM judge; accuracy, recall per kind, specificity,
+    confusion matrix and score-label correlation side by side."""
+    from rich.progress import BarColumn, MofNCompleteColumn, TaskID, TextColumn, TimeRemainingColumn
+
+    from scsf.bench.judge import Outcome, bench_judge
+
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
+    with Progress(*columns, console=err_console) as progress:
+        tasks: list[TaskID] = []
+
+        def start(mode: str, cases: int) -> None:
+            tasks.append(progress.add_task(mode, total=cases))
+
+        def done(outcome: Outcome) -> None:
+            progress.advance(tasks[-1])
+            if not err_console.is_terminal:  # a log file gets one line per case instead of a live bar
+                task = progress.tasks[-1]
+                verdict = "correct" if outcome.correct else "WRONG"
+                err_console.print(f"{task.description} {task.completed:.0f}/{task.total:.0f} {outcome.case.case_id}: "
+                                  f"score {outcome.score} {verdict} ({outcome.seconds:.1f} s)")  # fmt: skip
+
+        result = bench_judge(
+            model=model, limit=limit, deterministic_only=deterministic_only, n_threads=threads,
+            on_mode=start, on_case=done,
+        )  # fmt: skip
+    print_json(result)
