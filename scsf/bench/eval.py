@@ -1,8 +1,13 @@
 """`bench eval`: throughput of the per-conversation metrics without a model (target >= 200 conversations/s on 2 cores),
 and the stage labeller's agreement with the generator's planned stages, on generated-looking conversations
-(`eval_corpus`). The PII scanner is the real one, warmed up before timing; building the corpus is not timed.
-`bench_eval` times the metrics twice: with the full scan (spaCy NER for PERSON) and with the pattern recognizers only,
-since the NER pass costs most of the time."""
+(`eval_corpus`). Timed through `Evaluator.evaluate_many`, the path runs take, with the real PII scanner warmed up
+first; building the corpus is not timed.
+
+Every combination is timed: the full scan (spaCy NER for PERSON) and the pattern recognizers only, since the NER pass
+costs most of the time; one process and one worker process per CPU; the template corpus, whose texts repeat (each
+distinct text is scanned once a batch), and the same corpus with every turn made distinct, as a model's are. A worker
+process loads its own scanner (seconds): `worker_start_s`, timed apart over one conversation a worker, is in `seconds`
+and left out of `per_s_after_start`. The load average before and after is reported: the cores may be shared."""
 
 from __future__ import annotations
 
@@ -14,7 +19,6 @@ from typing import Any
 from scsf.bench.eval_corpus import generated_conversations
 from scsf.domains import DomainRegistry
 from scsf.eval.evaluator import Evaluator
-from scsf.eval.privacy import TextScanner
 from scsf.privacy.base import PiiFinding
 
 TARGET_PER_S = 200.0
@@ -26,27 +30,56 @@ class PatternScan:
     def __init__(self, scanner: Any) -> None:
         self.scanner = scanner
 
+    def warm_up(self) -> None:
+        self.scanner.warm_up()
+
     def scan_many(self, texts: Any, langs: Any = None) -> list[list[PiiFinding]]:
         return self.scanner.scan_structured(texts, langs)
 
 
-def bench_eval(n: int) -> dict[str, Any]:
-    """Both timings (full scan, pattern scan) over the same `n` conversations."""
+def bench_eval(n: int, workers: tuple[int, ...] | None = None) -> dict[str, Any]:
+    """Every timing over the same `n` conversations: {scan: {corpus: {"workers_<k>": report}}}, `workers` by default
+    1 and one per CPU."""
     from scsf.privacy import PiiScanner
 
+    cpus = len(os.sched_getaffinity(0))
+    workers = workers or tuple(sorted({1, cpus}))
     scanner = PiiScanner().warm_up()
-    return {"full_scan": bench_eval_metrics(n, scanner), "pattern_scan": bench_eval_metrics(n, PatternScan(scanner))}
-
-
-def bench_eval_metrics(n: int, scanner: TextScanner) -> dict[str, Any]:
-    """Evaluate `n` generated conversations once (after one untimed warm-up pass over the first) and report
-    conversations/s, per-turn stage-labelling accuracy against `stage_plan`, acceptance and rejection counts."""
     domains = DomainRegistry.load()
-    corpus = list(generated_conversations(n, domains))
-    evaluator = Evaluator(scanner, domains)
-    evaluator.evaluate(*corpus[0])  # loads rouge-score/nltk and builds the stage profiles outside the timing
+    corpora = {
+        "templates": list(generated_conversations(n, domains)),
+        "unique_texts": list(generated_conversations(n, domains, unique_texts=True)),
+    }
+    report: dict[str, Any] = {"conversations": n, "target_per_s": TARGET_PER_S, "cpus": cpus}
+    report["load_average_before"] = [round(load, 2) for load in os.getloadavg()]
+    for scan, chosen in (("full_scan", scanner), ("pattern_scan", PatternScan(scanner))):
+        evaluator = Evaluator(chosen, domains)
+        starts = {k: worker_start(evaluator, corpora["templates"], k) for k in workers}
+        report[scan] = {
+            name: {f"workers_{k}": bench_eval_metrics(corpus, evaluator, k, starts[k]) for k in workers}
+            for name, corpus in corpora.items()
+        }
+    report["load_average_after"] = [round(load, 2) for load in os.getloadavg()]
+    return report
+
+
+def worker_start(evaluator: Evaluator, corpus: list[Any], workers: int) -> float:
+    """Seconds for `workers` worker processes to start and evaluate one conversation each (0.0 for none)."""
+    if workers == 1:
+        return 0.0
     started = time.perf_counter()
-    verdicts = [evaluator.evaluate(conversation, seed) for conversation, seed in corpus]
+    list(evaluator.evaluate_many(corpus[:workers], workers=workers, batch_size=1))
+    return time.perf_counter() - started
+
+
+def bench_eval_metrics(corpus: list[Any], evaluator: Evaluator, workers: int = 1, start: float = 0.0) -> dict[str, Any]:
+    """Evaluate the (conversation, seed) pairs of `corpus` once through `evaluate_many` (after an untimed pass over
+    the first, which loads rouge-score and builds the stage profiles) and report conversations/s, per-turn
+    stage-labelling accuracy against `stage_plan`, acceptance and rejection counts. `start`: the workers' start-up
+    (`worker_start`), left out of `per_s_after_start`."""
+    evaluator.evaluate(*corpus[0])
+    started = time.perf_counter()
+    verdicts = list(evaluator.evaluate_many(corpus, workers=workers))
     seconds = time.perf_counter() - started
     labelled = agreed = 0
     for (conversation, _), verdict in zip(corpus, verdicts, strict=True):
@@ -54,12 +87,14 @@ def bench_eval_metrics(n: int, scanner: TextScanner) -> dict[str, Any]:
         labelled += len(labels)
         agreed += sum(map(str.__eq__, labels, conversation.generation["stage_plan"]))
     failed = Counter(result.name for verdict in verdicts for result in verdict.results if not result.passed)
+    texts = [turn.text for conversation, _ in corpus for turn in conversation.messages()]
     return {
-        "conversations": n,
+        "workers": workers,
         "seconds": round(seconds, 3),
-        "conversations_per_s": round(n / seconds, 1),
-        "target_per_s": TARGET_PER_S,
-        "cpus": os.cpu_count(),
+        "conversations_per_s": round(len(corpus) / seconds, 1),
+        "worker_start_s": round(start, 3),
+        "per_s_after_start": round(len(corpus) / max(seconds - start, 1e-9), 1),
+        "distinct_text_share": round(len(set(texts)) / len(texts), 4),
         "stage_label_accuracy": round(agreed / labelled, 4),
         "accepted": sum(verdict.accepted for verdict in verdicts),
         "failed_by_metric": dict(sorted(failed.items())),

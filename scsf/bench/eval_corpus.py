@@ -6,6 +6,10 @@ would phrase it (not copied from the pack's stage descriptions), and mentions se
 a faithful model does. Stages without a template get a neutral reply ("De acuerdo, lo vemos."), as a model often
 writes; the stage labeller must then carry the stage over. The planned stages (`generation["stage_plan"]`) are the
 labels the labeller's accuracy is measured against.
+
+Templates repeat: a few hundred distinct texts make thousands of turns, and `Evaluator.evaluate_many` scans each
+distinct text once. With `unique_texts` every turn ends with a made-up word of its own in brackets (lower case, no
+digits: no value, PII candidate or stage cue), which makes every text distinct, as a model's are.
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ from scsf.seeds.importer import pilot_seed_files
 from scsf.seeds.loader import load_seed_file
 from scsf.seeds.schema import Seed
 
+MAX_TURNS = 1000  # per conversation: the markers of conversation n start at n * MAX_TURNS
 NEUTRAL = ("De acuerdo, lo vemos.", "Sí, claro.", "Muy bien, continúe por favor.")
 # stage -> (user-side sentences, assistant-side sentences); {thing} is a humanized seed entity
 TEMPLATES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {  # fmt: skip
@@ -62,6 +67,15 @@ TEMPLATES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {  # fmt: skip
 }
 
 
+def _marker(number: int) -> str:
+    """A made-up word for each number: "xq" and its base-16 digits as the letters a..p (no digits, no name)."""
+    letters = "abcdefghijklmnop"
+    word = letters[number % 16]
+    while number := number // 16:
+        word += letters[number % 16]
+    return f"xq{word}"
+
+
 def _sentence(stage: str, side: str, seed: Seed, rng: random.Random) -> str:
     user, assistant = TEMPLATES.get(stage, ((), ()))
     options = (user if side == "usuario" else assistant) or NEUTRAL
@@ -94,10 +108,10 @@ class TemplateWriter(Backend):
 
 
 def generated_conversations(
-    count: int, domains: DomainRegistry, base_seed: int = 5
+    count: int, domains: DomainRegistry, base_seed: int = 5, unique_texts: bool = False
 ) -> Iterator[tuple[Conversation, Seed]]:
     """`count` conversations over the pilot seeds in turn (one per domain after another), with the flow variations,
-    typo noise and tool calls a run has."""
+    typo noise and tool calls a run has; `unique_texts`: no two turns alike (module docstring)."""
     per_domain = [[seed for _, seed in load_seed_file(path, domains)] for path in pilot_seed_files()]
     seeds = [seed for row in zip_longest(*per_domain) for seed in row if seed is not None]  # domains interleaved
     variation = VariationConfig(noise_kinds=["errores_tipograficos"])
@@ -109,4 +123,15 @@ def generated_conversations(
         conversation, _ = generator.generate(
             plan, run_id="bench-eval", conversation_id=f"conv-{number}", on_failed_attempt=lambda *_: None
         )
+        if unique_texts:
+            conversation = _with_markers(conversation, number * MAX_TURNS)
         yield conversation, seed
+
+
+def _with_markers(conversation: Conversation, first: int) -> Conversation:
+    """Every message turn with a marker of its own appended (after the typo noise, so that it stays one)."""
+    turns = [
+        turn.model_copy(update={"text": f"{turn.text} ({_marker(first + index)})"}) if turn.is_message else turn
+        for index, turn in enumerate(conversation.turns)
+    ]
+    return conversation.model_copy(update={"turns": turns})

@@ -16,11 +16,12 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from scsf.domains import DomainPack
 from scsf.eval.base import COHERENCIA_DIALOGO, MetricResult, at_least
 from scsf.eval.dialogue import DialogueTurn
-from scsf.eval.text import fold, folded_words
+from scsf.eval.text import WORD, fold
 from scsf.seeds.schema import Seed
 
 NEAR_DUPLICATE = 0.8
@@ -49,9 +50,14 @@ class CheckTally:
 
 def side_cues(pack: DomainPack | None) -> dict[str, re.Pattern[str]]:
     """One pattern per side: the fixed cues plus the self-descriptions derived from the pack's roles."""
+    return _side_cues(tuple((role.id, role.lado) for role in pack.roles) if pack is not None else ())
+
+
+@lru_cache(maxsize=64)
+def _side_cues(roles: tuple[tuple[str, str], ...]) -> dict[str, re.Pattern[str]]:
     cues = {side: list(patterns) for side, patterns in SIDE_CUES.items()}
-    for role in pack.roles if pack is not None else ():
-        cues[role.lado].append(rf"\bsoy (?:el|la|su|tu) {re.escape(role.id.split('_')[0])}\b")
+    for role, side in roles:
+        cues[side].append(rf"\bsoy (?:el|la|su|tu) {re.escape(role.split('_')[0])}\b")
     return {side: re.compile("|".join(patterns)) for side, patterns in cues.items()}
 
 
@@ -60,16 +66,17 @@ def dialogue_coherence(
 ) -> MetricResult:
     tallies = {name: CheckTally() for name in WEIGHTS}
     cues = side_cues(pack)
-    for turn in turns:
+    folded = [fold(turn.text) for turn in turns]
+    for turn, text in zip(turns, folded, strict=True):
         known = turn.role in seed.roles and turn.side is not None
         tallies["roles"].add(known, f"turn {turn.number}: role {turn.role} is not a role of the seed with a side")
         other = {"usuario": "asistente", "asistente": "usuario"}.get(turn.side or "")
-        swapped = other is not None and cues[other].search(fold(turn.text)) is not None
+        swapped = other is not None and cues[other].search(text) is not None
         tallies["role_content"].add(not swapped, f"turn {turn.number}: {turn.role} says what the {other} side says")
     for before, after in zip(turns, turns[1:], strict=False):
         changes = before.side is not None and after.side is not None and before.side != after.side
         tallies["alternation"].add(changes, f"turn {after.number}: the {after.side} side speaks twice in a row")
-    _check_repetition(turns, tallies["repetition"])
+    _check_repetition(turns, folded, tallies["repetition"])
     low, high = seed.longitud_objetivo.turnos_min, seed.longitud_objetivo.turnos_max
     tallies["length"].add(low <= len(turns) <= high, f"{len(turns)} message turns outside {low}..{high}")
     scored = {name: tally for name, tally in tallies.items() if tally.items}
@@ -81,15 +88,15 @@ def dialogue_coherence(
     return at_least(COHERENCIA_DIALOGO, score, threshold, reasons, details)
 
 
-def _check_repetition(turns: Sequence[DialogueTurn], tally: CheckTally) -> None:
+def _check_repetition(turns: Sequence[DialogueTurn], folded: Sequence[str], tally: CheckTally) -> None:
     """Each turn after the first against every earlier one: exact (same words) or near-exact (bigram Jaccard)."""
     seen: list[tuple[int, tuple[str, ...], frozenset[tuple[str, ...]]]] = []
-    for turn in turns:
-        tokens = tuple(folded_words(turn.text))
+    for turn, text in zip(turns, folded, strict=True):
+        tokens = tuple(WORD.findall(text))
         grams = frozenset(zip(tokens, tokens[1:], strict=False)) if len(tokens) > 1 else frozenset({tokens})
         twin = next(
             (number for number, other, other_grams in seen
-             if other == tokens or _jaccard(grams, other_grams) >= NEAR_DUPLICATE),
+             if other == tokens or _near_duplicate(grams, other_grams)),
             None,
         )  # fmt: skip
         if seen:
@@ -97,5 +104,11 @@ def _check_repetition(turns: Sequence[DialogueTurn], tally: CheckTally) -> None:
         seen.append((turn.number, tokens, grams))
 
 
-def _jaccard(a: frozenset, b: frozenset) -> float:
-    return len(a & b) / len(a | b) if a or b else 1.0
+def _near_duplicate(a: frozenset, b: frozenset) -> bool:
+    """Jaccard similarity >= NEAR_DUPLICATE; sets whose sizes differ too much are not compared (Jaccard is at most
+    the smaller size over the larger)."""
+    if not a and not b:
+        return True
+    if min(len(a), len(b)) / max(len(a), len(b)) < NEAR_DUPLICATE:
+        return False
+    return len(a & b) / len(a | b) >= NEAR_DUPLICATE

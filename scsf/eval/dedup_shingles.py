@@ -1,8 +1,7 @@
 """Word shingles of normalised dialogue text, hashed in numpy over a whole batch of texts at once.
 
-Normalisation: case folded, accents folded by Unicode NFKD with the combining marks dropped (LLM output spells Spanish
-"crédito" and "credito" alike, so both are one word; "ñ" becomes "n"). Words are runs of letters and digits of any
-script, as `scsf.eval.text` counts them; punctuation and whitespace only separate them. A shingle is `size`
+Normalisation and words are those of `scsf.eval.text` (case and accents folded; runs of letters and digits of any
+script), the combining marks dropped here from the batch's code points in numpy. A shingle is `size`
 consecutive words; a text shorter than `size` words is one shingle, a text without words has none.
 
 No Python code runs per word: the batch becomes one array of code points, each word a polynomial hash of its code
@@ -13,12 +12,13 @@ from __future__ import annotations
 
 import hashlib
 import sys
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 
 import numpy as np
+
+from scsf.eval.text import COMBINING_MARKS, decompose
 
 _MULTIPLIERS = np.array(  # odd 64-bit constants (splitmix64's): word j of a shingle is weighed by the j-th
     [0x9E3779B97F4A7C15, 0xBF58476D1CE4E5B9, 0x94D049BB133111EB, 0xD6E8FEB86659FD93,
@@ -29,7 +29,6 @@ MAX_SHINGLE = len(_MULTIPLIERS)
 _BASE = 0x100000001B3  # odd, so invertible modulo 2**64
 _BASE_INVERSE = pow(_BASE, -1, 1 << 64)
 _SEPARATOR = "\x00"  # between the texts of a batch; never part of a word
-_COMBINING = (0x300, 0x36F)  # the combining diacritical marks NFKD splits off accented Latin letters
 _PAD = np.uint64(0)  # word hash filling a text shorter than one shingle; real word hashes are odd
 
 
@@ -88,9 +87,9 @@ def _word_characters() -> np.ndarray:
 def _code_points(texts: Sequence[str]) -> np.ndarray:
     """The batch's normalised code points, texts joined by the separator (code point 0), combining marks removed."""
     joined = _SEPARATOR.join(text.replace(_SEPARATOR, " ") for text in texts)
-    normalised = unicodedata.normalize("NFKD", joined.casefold()).encode("utf-32-le", "surrogatepass")
+    normalised = decompose(joined).encode("utf-32-le", "surrogatepass")
     points = np.frombuffer(normalised, dtype=np.uint32)  # a lone surrogate (broken JSON text) is no letter
-    return points[(points < _COMBINING[0]) | (points > _COMBINING[1])]
+    return points[(points < COMBINING_MARKS[0]) | (points > COMBINING_MARKS[1])]
 
 
 def _word_hashes(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
