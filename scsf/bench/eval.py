@@ -7,7 +7,8 @@ Every combination is timed: the full scan (spaCy NER for PERSON) and the pattern
 costs most of the time; one process and one worker process per CPU; the template corpus, whose texts repeat (each
 distinct text is scanned once a batch), and the same corpus with every turn made distinct, as a model's are. A worker
 process loads its own scanner (seconds): `worker_start_s`, timed apart over one conversation a worker, is in `seconds`
-and left out of `per_s_after_start`. The load average before and after is reported: the cores may be shared."""
+and left out of `per_s_after_start`. The cores may be shared: the load average before and after is reported, and, in
+one process, conversations per CPU-second (`per_cpu_s`), which other processes' load changes less."""
 
 from __future__ import annotations
 
@@ -78,9 +79,9 @@ def bench_eval_metrics(corpus: list[Any], evaluator: Evaluator, workers: int = 1
     stage-labelling accuracy against `stage_plan`, acceptance and rejection counts. `start`: the workers' start-up
     (`worker_start`), left out of `per_s_after_start`."""
     evaluator.evaluate(*corpus[0])
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     verdicts = list(evaluator.evaluate_many(corpus, workers=workers))
-    seconds = time.perf_counter() - started
+    seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
     labelled = agreed = 0
     for (conversation, _), verdict in zip(corpus, verdicts, strict=True):
         labels = verdict.result("rouge_l").details["labels"]
@@ -94,6 +95,7 @@ def bench_eval_metrics(corpus: list[Any], evaluator: Evaluator, workers: int = 1
         "conversations_per_s": round(len(corpus) / seconds, 1),
         "worker_start_s": round(start, 3),
         "per_s_after_start": round(len(corpus) / max(seconds - start, 1e-9), 1),
+        "per_cpu_s": round(len(corpus) / cpu, 1) if workers == 1 else None,
         "distinct_text_share": round(len(set(texts)) / len(texts), 4),
         "stage_label_accuracy": round(agreed / labelled, 4),
         "accepted": sum(verdict.accepted for verdict in verdicts),

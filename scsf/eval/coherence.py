@@ -89,26 +89,20 @@ def dialogue_coherence(
 
 
 def _check_repetition(turns: Sequence[DialogueTurn], folded: Sequence[str], tally: CheckTally) -> None:
-    """Each turn after the first against every earlier one: exact (same words) or near-exact (bigram Jaccard)."""
-    seen: list[tuple[int, tuple[str, ...], frozenset[tuple[str, ...]]]] = []
+    """Each turn after the first against every earlier one: exact (same words) or near-exact (bigram Jaccard; not
+    computed where the set sizes rule it out, Jaccard being at most the smaller size over the larger)."""
+    seen: list[tuple[int, tuple[str, ...], frozenset[tuple[str, ...]], int]] = []
     for turn, text in zip(turns, folded, strict=True):
         tokens = tuple(WORD.findall(text))
         grams = frozenset(zip(tokens, tokens[1:], strict=False)) if len(tokens) > 1 else frozenset({tokens})
+        size = len(grams)
         twin = next(
-            (number for number, other, other_grams in seen
-             if other == tokens or _near_duplicate(grams, other_grams)),
+            (number for number, other, other_grams, other_size in seen
+             if other == tokens
+             or (min(size, other_size) / max(size, other_size) >= NEAR_DUPLICATE
+                 and len(grams & other_grams) / len(grams | other_grams) >= NEAR_DUPLICATE)),
             None,
         )  # fmt: skip
         if seen:
             tally.add(twin is None, f"turn {turn.number} repeats turn {twin}")
-        seen.append((turn.number, tokens, grams))
-
-
-def _near_duplicate(a: frozenset, b: frozenset) -> bool:
-    """Jaccard similarity >= NEAR_DUPLICATE; sets whose sizes differ too much are not compared (Jaccard is at most
-    the smaller size over the larger)."""
-    if not a and not b:
-        return True
-    if min(len(a), len(b)) / max(len(a), len(b)) < NEAR_DUPLICATE:
-        return False
-    return len(a & b) / len(a | b) >= NEAR_DUPLICATE
+        seen.append((turn.number, tokens, grams, size))

@@ -28,6 +28,7 @@ from scsf.seeds.schema import Seed
 
 REL_TOL = 0.005
 ID_NUMBER = re.compile(r"(?:^|_)(\d+(?:_\d+)*)(_millones)?(?:_?([a-z]+))?")
+BARE_NUMBER = re.compile(r"(?<![\d.,])\d+(?![\d.,]\d)")
 
 
 @dataclass(frozen=True)
@@ -90,7 +91,7 @@ def _collect_numbers(value: Any, found: list[float]) -> None:
         found.append(float(value))
     elif isinstance(value, str):
         found.extend(reading for stated in stated_values(value) for reading in stated.values)
-        found.extend(float(number) for number in re.findall(r"(?<![\d.,])\d+(?![\d.,]\d)", value))
+        found.extend(float(number) for number in BARE_NUMBER.findall(value))
     elif isinstance(value, Mapping):
         for item in value.values():
             _collect_numbers(item, found)

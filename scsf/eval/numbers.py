@@ -25,6 +25,7 @@ MENTION = re.compile(
 )
 SCALES = {"mil": 1_000, "millones": 1_000_000, "millón": 1_000_000, "millon": 1_000_000}
 THOUSANDS = re.compile(rf"^{GROUPED}$")
+DIGIT = re.compile(r"\d")  # every mention has one: a text without digits is not searched further
 
 
 @dataclass(frozen=True)
@@ -51,7 +52,9 @@ def parse_number(text: str) -> float:
 
 def stated_values(text: str) -> list[StatedValue]:
     """Every monto, porcentaje, plazo and cantidad stated in `text`, in order."""
-    found = []
+    found: list[StatedValue] = []
+    if not DIGIT.search(text):
+        return found
     for match in MENTION.finditer(text):
         number = parse_number(match["number"])
         unit = (match["unit"] or "").lower()
