@@ -13,6 +13,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from itertools import islice
 from multiprocessing import get_context
+from multiprocessing.context import BaseContext
 from typing import Protocol
 
 from scsf.domains import DomainPack, DomainRegistry
@@ -85,7 +86,7 @@ class Evaluator:
                 yield from self._evaluate_batch(batch)
             return
         with ProcessPoolExecutor(
-            workers, mp_context=get_context("forkserver"), initializer=_start_worker,
+            workers, mp_context=_worker_context(), initializer=_start_worker,
             initargs=(self.scanner, self.domains, self.labeller),
         ) as pool:  # fmt: skip
             pending: deque[Future[list[Verdict]]] = deque()
@@ -154,6 +155,15 @@ class Evaluator:
 
 
 _worker: Evaluator | None = None
+WORKER_PRELOAD = ["scsf.eval.evaluator", "scsf.privacy.engine", "rouge_score.rouge_scorer"]
+
+
+def _worker_context() -> BaseContext:
+    """Workers fork from a fresh server process (not from this one, whose threads a fork would not take along) that
+    has imported the evaluator, Presidio with spaCy and rouge-score once; each worker then loads its pipelines."""
+    context = get_context("forkserver")
+    context.set_forkserver_preload(WORKER_PRELOAD)
+    return context
 
 
 def _start_worker(scanner: TextScanner, domains: DomainRegistry, labeller: StageLabeller) -> None:
