@@ -3,7 +3,16 @@ ROUGE-L against a reference conversation where one exists.
 
 A seed has no reference text, so structural coherence compares stages: each message turn is labelled with a stage of
 the domain pack (`scsf.eval.stages`), consecutive repeats collapse, and the score is the ROUGE-L F-measure between
-that observed stage sequence and the seed's `flujo_esperado`, stage ids being the tokens (whitespace tokenizer).
+that observed stage sequence and a reference flow, stage ids being the tokens (whitespace tokenizer).
+
+Which flow gates: the planned flow when the generation record has one (`flow`: the seed's `flujo_esperado` with the
+stages of the plan's flow variation inserted, `scsf.generation.plan`), else `flujo_esperado`. The planned flow is what
+the generator was asked to follow: a conversation that follows an `objecion_temprana` plan faithfully has an objection
+and its handling that `flujo_esperado` lacks (lower precision), and the variation may move a seed stage (a stage
+already in the flow moves rather than repeats), so gating on `flujo_esperado` would reject exactly the diversity the
+variations exist to add. It forgives nothing else: every seed stage is still in the planned flow, in the seed's order
+apart from a moved one, so a missing or out-of-order seed stage still costs recall. The score against
+`flujo_esperado` is always in the details (`seed_flow`), so an auditor sees both.
 """
 
 from __future__ import annotations
@@ -15,7 +24,7 @@ from typing import Any
 from scsf.domains import DomainPack
 from scsf.eval.base import ROUGE_L, MetricResult, at_least
 from scsf.eval.dialogue import DialogueTurn
-from scsf.eval.stages import StageLabeller, collapse_repeats
+from scsf.eval.stages import StageLabeller, collapse_repeats, label_stages
 from scsf.eval.text import words
 
 
@@ -54,22 +63,34 @@ def structural_coherence(
     threshold: float,
     labeller: StageLabeller,
     stage_plan: Sequence[str] | None = None,
+    flow: Sequence[str] | None = None,
 ) -> MetricResult:
-    """The `rouge_l` metric. `stage_plan` (the generator's planned stage per turn, when recorded) only adds the
-    labeller's agreement with it to the details."""
-    labels = labeller(turns, pack)
+    """The `rouge_l` metric against `flow` (the planned flow, when recorded) or else `expected` (the seed's
+    `flujo_esperado`); see the module docstring. `stage_plan` (the generator's planned stage per turn, when recorded)
+    only adds the labeller's agreement with it to the details."""
+    labelling = label_stages(labeller, turns, pack)
+    labels = labelling.labels
     observed = collapse_repeats(labels)
-    precision, recall, fmeasure = sequence_rouge_l(observed, expected)
+    reference = list(flow) if flow else list(expected)
+    precision, recall, fmeasure = sequence_rouge_l(observed, reference)
     details: dict[str, Any] = {
         "labels": labels,
         "observed": observed,
-        "expected": list(expected),
+        "reference": "planned_flow" if flow else "flujo_esperado",
+        "expected": reference,
         "precision": round(precision, 4),
         "recall": round(recall, 4),
     }
+    if flow:
+        details["seed_flow"] = {
+            "expected": list(expected),
+            "fmeasure": round(sequence_rouge_l(observed, expected)[2], 4),
+        }
+    if labelling.fallback:
+        details["labeller_fallback"] = labelling.fallback
     if stage_plan is not None and len(stage_plan) == len(labels) and labels:
         details["stage_plan_agreement"] = round(sum(map(str.__eq__, labels, stage_plan)) / len(labels), 4)
-    missing = [stage for stage in expected if stage not in observed]
+    missing = [stage for stage in reference if stage not in observed]
     reasons = [f"expected stages not observed: {', '.join(missing)}"] if missing else []
     if fmeasure < threshold:
         reasons.append(f"observed stage sequence: {' > '.join(observed) or '(none)'}")

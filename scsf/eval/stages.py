@@ -1,22 +1,31 @@
 """Stage labelling of the dialogue: which stage of the domain pack each message turn belongs to.
 
 `StageLabeller` is any callable `(turns, pack) -> one stage id per turn`, so a model-based labeller can replace the
-heuristic one. `KeywordStageLabeller` is deterministic:
+heuristic one (`scsf.eval.stage_model`); one with a `label` method also says when it fell back (`StageLabelling`).
+`KeywordStageLabeller` is deterministic:
 
-1. Each pack stage gets a profile: the words of its id and description, the names and descriptions of the pack tools
-   called in it, and the stage's lexical cues (`stage_cues.STAGE_CUES`). Words are accent-folded, stop words dropped,
-   and cut to 5-letter stems (Spanish inflects at the end: financiamiento/financiar -> finan).
+1. Each pack stage gets a profile: the words of its id and description, the name and description of each pack tool
+   whose first listed stage it is (a tool listed under four stages made them all alike), and the stage's lexical
+   cues (`stage_cues.STAGE_CUES`, weighted CUE_WEIGHT times). Words are accent-folded, stop words dropped, and cut to
+   5-letter stems (Spanish inflects at the end: financiamiento/financiar -> finan).
 2. Stems are weighted by IDF over the pack's profiles, so a word every stage uses counts for little.
-3. A turn scores against each stage by cosine similarity of stem sets (IDF weights). Stages the pack gives to the
-   other side (`lado`) are never chosen. The previous turn's stage gets a small bonus (an exchange stays in a stage).
-4. A turn with no cue at all keeps the previous turn's stage; the first turn then takes the pack's first stage
+3. A turn scores against each stage by the IDF overlap of stems (`similarity`). Stages the pack gives to the other
+   side (`lado`) are never chosen. The previous turn's stage gets a small bonus (an exchange stays in a stage); the
+   stage that answers the previous one in a two-stage flow variation of the pack (objecion -> manejo_objecion,
+   abandono -> recuperacion) gets a larger one.
+4. The opening stage (the pack's first) is allowed only on the first OPENING_TURNS turns, and weighs OPENING_WEIGHT
+   there: a greeting that also states a need is the need.
+5. A turn with no cue at all keeps the previous turn's stage; the first turn then takes the pack's first stage
    allowed on its side (packs list stages in their usual order; the first is the opening).
+
+Measured against hand labels with `scsf.bench.stages` (tuning and held-out parts).
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections import Counter
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 
 from scsf.domains import DomainPack
@@ -26,8 +35,32 @@ from scsf.eval.text import fold, folded_words
 
 StageLabeller = Callable[[Sequence[DialogueTurn], DomainPack], list[str]]
 
+
+@dataclass(frozen=True)
+class StageLabelling:
+    """One stage id per turn; `fallback` says why a labeller fell back to another one, when it did."""
+
+    labels: list[str]
+    fallback: str | None = None
+
+
+def label_stages(labeller: StageLabeller, turns: Sequence[DialogueTurn], pack: DomainPack) -> StageLabelling:
+    """The labeller's `label` result where it has that method (it can report a fallback), else its plain labels."""
+    label = getattr(labeller, "label", None)
+    return label(turns, pack) if callable(label) else StageLabelling(list(labeller(turns, pack)))
+
+
+def side_allows(stage_side: str, turn_side: str | None) -> bool:
+    """Whether a stage of side `stage_side` (pack `lado`) may label a turn of `turn_side` (None: a role of no side)."""
+    return turn_side is None or stage_side in ("ambos", turn_side)
+
+
 STEM_LENGTH = 5
 STAY_BONUS = 0.05
+CUE_WEIGHT = 3.0
+OPENING_TURNS = 2
+OPENING_WEIGHT = 0.7
+REPLY_BONUS = 0.3
 STOPWORDS = frozenset(
     fold(
         "que de la el los las un una unos unas y o a en con por para del al se su sus lo le les me mi mis te tu tus "
@@ -49,29 +82,31 @@ def stems(text: str) -> set[str]:
 class StageProfile:
     stage: str
     side: str
-    weights: dict[str, float]  # stem -> IDF weight
+    weights: dict[str, float]  # stem -> IDF weight, times CUE_WEIGHT for a stem of the stage's cues
     norm: float
 
 
 def stage_profiles(pack: DomainPack) -> tuple[StageProfile, ...]:
     """The IDF-weighted stem profile of every stage of `pack`, in the pack's order."""
-    texts = {
-        stage.id: [stage.id.replace("_", " "), stage.descripcion, STAGE_CUES.get(stage.id, "")] for stage in pack.etapas
-    }
+    texts = {stage.id: [stage.id.replace("_", " "), stage.descripcion] for stage in pack.etapas}
     for tool in pack.herramientas:
-        for stage in tool.etapas:
-            texts[stage] += [tool.nombre.replace("_", " "), tool.descripcion]
-    bags = {stage: stems(" ".join(parts)) for stage, parts in texts.items()}
-    document_frequency: dict[str, int] = {}
-    for bag in bags.values():
-        for stem in bag:
-            document_frequency[stem] = document_frequency.get(stem, 0) + 1
+        if tool.etapas:
+            texts[tool.etapas[0]] += [tool.nombre.replace("_", " "), tool.descripcion]
+    cues = {stage: stems(STAGE_CUES.get(stage, "")) for stage in texts}
+    bags = {stage: stems(" ".join(parts)) | cues[stage] for stage, parts in texts.items()}
+    idf = inverse_document_frequency(bags.values())
     profiles = []
     for stage in pack.etapas:
-        weights = {stem: math.log(1 + len(bags) / document_frequency[stem]) for stem in bags[stage.id]}
+        weights = {stem: idf[stem] * (CUE_WEIGHT if stem in cues[stage.id] else 1.0) for stem in bags[stage.id]}
         norm = math.sqrt(sum(weight * weight for weight in weights.values())) or 1.0
         profiles.append(StageProfile(stage.id, stage.lado, weights, norm))
     return tuple(profiles)
+
+
+def inverse_document_frequency(bags: Collection[set[str]]) -> dict[str, float]:
+    """log(1 + N / df) of every stem of the N bags."""
+    document_frequency = Counter(stem for bag in bags for stem in bag)
+    return {stem: math.log(1 + len(bags) / count) for stem, count in document_frequency.items()}
 
 
 class KeywordStageLabeller:
@@ -89,24 +124,36 @@ class KeywordStageLabeller:
 
     def __call__(self, turns: Sequence[DialogueTurn], pack: DomainPack) -> list[str]:
         profiles = self.profiles(pack)
-        vocabulary = {stem: weight for profile in profiles for stem, weight in profile.weights.items()}
+        vocabulary = {stem for profile in profiles for stem in profile.weights}
+        opening = pack.etapas[0].id if pack.etapas else None
+        replies = {inserted[0]: inserted[1] for inserted in pack.variaciones_flujo.values() if len(inserted) == 2}
         labels: list[str] = []
-        for turn in turns:
-            allowed = [p for p in profiles if p.side in ("ambos", turn.side)] or list(profiles)
-            turn_stems = stems(turn.text) & vocabulary.keys()
+        for index, turn in enumerate(turns):
+            allowed = [
+                p for p in profiles if side_allows(p.side, turn.side) and (p.stage != opening or index < OPENING_TURNS)
+            ] or list(profiles)
+            turn_stems = stems(turn.text) & vocabulary
             previous = labels[-1] if labels else None
             if not turn_stems:
                 keep = previous if any(p.stage == previous for p in allowed) else None
                 labels.append(keep or allowed[0].stage)
                 continue
-            turn_norm = math.sqrt(sum(vocabulary[stem] ** 2 for stem in turn_stems))
-
-            def score(profile: StageProfile) -> float:
-                shared = sum(profile.weights[stem] ** 2 for stem in turn_stems if stem in profile.weights)
-                return shared / (profile.norm * turn_norm) + (self.stay_bonus if profile.stage == previous else 0.0)
-
-            labels.append(max(allowed, key=score).stage)
+            bonus = {previous: self.stay_bonus}
+            if previous in replies:
+                bonus[replies[previous]] = bonus.get(replies[previous], 0.0) + REPLY_BONUS
+            factor = {opening: OPENING_WEIGHT}
+            scores = {
+                p.stage: similarity(p, turn_stems) * factor.get(p.stage, 1.0) + bonus.get(p.stage, 0.0) for p in allowed
+            }
+            labels.append(max(allowed, key=lambda p: scores[p.stage]).stage)
         return labels
+
+
+def similarity(profile: StageProfile, turn_stems: set[str]) -> float:
+    """Cue-weighted IDF overlap of a turn's stems with a profile, over sqrt(profile norm) * sqrt(turn stems): the
+    square root dampens the length penalty of cosine, which made stages with long profiles hard to win."""
+    shared = sum(profile.weights.get(stem, 0.0) for stem in turn_stems)
+    return shared / (math.sqrt(profile.norm) * math.sqrt(len(turn_stems)))
 
 
 def collapse_repeats(labels: Sequence[str]) -> list[str]:

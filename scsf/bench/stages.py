@@ -1,0 +1,125 @@
+"""`bench stages`: stage labellers against hand labels (`stage_data/`), per-turn accuracy, confusions and ROUGE-L.
+
+`stage_data/tuning.jsonl` and `stage_data/heldout.jsonl` hold hand-written Mexican-Spanish (and a few English)
+conversations of several domain packs, one JSON object per line: `id`, `domain`, `language` and `turns`, each turn a
+`role`, its `text` and the `stage` a careful human gives it (a stage of the pack allowed on the role's side). The
+labels were written before any labeller was tuned; the keyword labeller's cues were then tuned on the tuning part
+only, so the held-out part is the estimate for unseen dialogue.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from scsf.domains import DomainPack, DomainRegistry
+from scsf.errors import ScsfError
+from scsf.eval.dialogue import DialogueTurn
+from scsf.eval.rouge import sequence_rouge_l
+from scsf.eval.stages import StageLabeller, collapse_repeats, label_stages, side_allows
+
+STAGE_DATA = Path(__file__).resolve().parent / "stage_data"
+PARTS = ("tuning", "heldout")
+
+
+@dataclass(frozen=True)
+class LabelledConversation:
+    """A hand-labelled conversation: its message turns (with sides from the pack) and one stage per turn."""
+
+    id: str
+    domain: str
+    language: str
+    turns: tuple[DialogueTurn, ...]
+    stages: tuple[str, ...]
+
+
+def load_labelled(path: Path, domains: DomainRegistry) -> list[LabelledConversation]:
+    """The conversations of one labelled file.
+
+    Raises:
+        ScsfError: a line is not such a conversation (names the file, line and field).
+    """
+    conversations = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if line.strip():
+            try:
+                conversations.append(_conversation(json.loads(line), domains))
+            except (ValueError, KeyError, TypeError, ScsfError) as exc:
+                reason = f"missing field {exc}" if isinstance(exc, KeyError) else str(exc)
+                raise ScsfError(f"{path}:{number}: {reason}", title="stage data") from exc
+    return conversations
+
+
+def _conversation(record: dict[str, Any], domains: DomainRegistry) -> LabelledConversation:
+    pack = domains.get(record["domain"])
+    sides = {role.id: role.lado for role in pack.roles}
+    stage_sides = {stage.id: stage.lado for stage in pack.etapas}
+    turns, stages = [], []
+    for number, turn in enumerate(record["turns"], start=1):
+        role, stage = turn["role"], turn["stage"]
+        if role not in sides:
+            raise ValueError(f"turn {number}: role {role!r} is not a role of {pack.namespace}")
+        if stage not in stage_sides or not side_allows(stage_sides[stage], sides[role]):
+            raise ValueError(f"turn {number}: stage {stage!r} is not a {pack.namespace} stage of side {sides[role]}")
+        turns.append(DialogueTurn(number, role, sides[role], turn["text"]))
+        stages.append(stage)
+    if not turns:
+        raise ValueError("turns: empty")
+    return LabelledConversation(record["id"], pack.namespace, record["language"], tuple(turns), tuple(stages))
+
+
+def stage_bench(
+    labellers: Mapping[str, StageLabeller],
+    domains: DomainRegistry | None = None,
+    parts: Sequence[str] = PARTS,
+    data: Path = STAGE_DATA,
+) -> dict[str, Any]:
+    """Per labeller and part: turn accuracy, per-stage recall and confusions, mean ROUGE-L F between the labelled and
+    the predicted collapsed stage sequences, fallbacks (a model labeller that fell back) and seconds per conversation."""
+    domains = domains or DomainRegistry.load()
+    sets = {part: load_labelled(data / f"{part}.jsonl", domains) for part in parts}
+    return {
+        name: {part: score_labeller(labeller, conversations, domains) for part, conversations in sets.items()}
+        for name, labeller in labellers.items()
+    }
+
+
+def score_labeller(
+    labeller: StageLabeller, conversations: Sequence[LabelledConversation], domains: DomainRegistry
+) -> dict[str, Any]:
+    """The scores of `stage_bench` for one labeller on one set of conversations."""
+    confusion: dict[str, Counter[str]] = {}
+    rouge, fallbacks, seconds = [], [], 0.0
+    for conversation in conversations:
+        pack: DomainPack = domains.get(conversation.domain)
+        started = time.perf_counter()
+        labelling = label_stages(labeller, conversation.turns, pack)
+        seconds += time.perf_counter() - started
+        if labelling.fallback:
+            fallbacks.append(f"{conversation.id}: {labelling.fallback}")
+        for gold, predicted in zip(conversation.stages, labelling.labels, strict=True):
+            confusion.setdefault(gold, Counter())[predicted] += 1
+        rouge.append(sequence_rouge_l(collapse_repeats(labelling.labels), collapse_repeats(conversation.stages))[2])
+    turns = sum(sum(row.values()) for row in confusion.values())
+    correct = sum(row[gold] for gold, row in confusion.items())
+    return {
+        "conversations": len(conversations),
+        "turns": turns,
+        "accuracy": round(correct / turns, 4) if turns else None,
+        "rouge_l": round(sum(rouge) / len(rouge), 4) if rouge else None,
+        "seconds_per_conversation": round(seconds / len(conversations), 3) if conversations else None,
+        "fallbacks": fallbacks,
+        "per_stage": {
+            gold: {
+                "turns": sum(row.values()),
+                "recall": round(row[gold] / sum(row.values()), 4),
+                "confused_with": dict(sorted(((p, n) for p, n in row.items() if p != gold), key=lambda x: -x[1])),
+            }
+            for gold, row in sorted(confusion.items())
+        },
+    }
