@@ -77,7 +77,8 @@ class Evaluator:
         self, pairs: Iterable[tuple[Conversation, Seed]], *, workers: int | None = 1, batch_size: int = BATCH_SIZE
     ) -> Iterator[Verdict]:
         """The verdict of each (conversation, seed), in order, equal to `evaluate`'s. `workers` > 1 evaluates
-        batches in that many processes (None: one per CPU); the scanner, domains and labeller must pickle."""
+        batches in that many processes (None: one per CPU; each loads its scanner, seconds), which the scanner,
+        domains and labeller must pickle to; a script doing so needs the `if __name__ == "__main__":` guard."""
         workers = workers or len(os.sched_getaffinity(0))
         items = ((conversation, seed, self._with_judge(conversation, seed)) for conversation, seed in pairs)
         batches = iter(lambda: list(islice(items, batch_size)), [])
