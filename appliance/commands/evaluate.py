@@ -82,12 +82,15 @@ def _open_judge(model: str | None, endpoint: str | None):
 
 
 def _judge_summary(judge) -> dict | None:
+    from scsf.eval.judge_prompt import PROMPT_VERSION
+
     if judge is None:
         return None
     info = judge.backend.model_info
     usage = judge.usage
     return {
         "model": info.get("name"), "backend": info.get("backend", judge.backend.name), "sha256": info.get("sha256"),
+        "prompt": PROMPT_VERSION,
         "conversations": usage.conversations, "calls": usage.calls, "failed": usage.failed,
         "completion_tokens": usage.completion_tokens, "seconds": round(usage.seconds, 1),
     }  # fmt: skip

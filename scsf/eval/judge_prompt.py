@@ -15,7 +15,7 @@ from scsf.domains import DomainPack
 from scsf.eval.dialogue import DialogueTurn
 from scsf.seeds.schema import Seed
 
-PROMPT_VERSION = "judge-v1"
+PROMPT_VERSION = "judge-v2"
 MAX_PRODUCTS = 3
 MAX_ROLE_SWAPS = 2
 MAX_PRODUCT_CHARS = 40
@@ -79,7 +79,8 @@ def judge_messages(
     lines.append("Devuelve un JSON con:")
     lines.append(
         f"- valores: para cada tipo ({kinds}), el número tal como lo dice el diálogo y el turno donde aparece "
-        "por primera vez, o null si el diálogo no lo dice;"
+        "por primera vez, o null si el diálogo no lo dice (si el turno 2 dijera «a 36 meses», plazo_meses sería "
+        '{"turno": 2, "valor": 36});'
     )
     lines.append(
         "- productos: los modelos o productos que el lado que atiende ofrece, con su turno y su nombre tal como aparece;"

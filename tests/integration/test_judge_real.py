@@ -1,0 +1,70 @@
+"""LlmJudge through llama.cpp with the real 0.5B test model (1 thread) on a faithful and an unfaithful hand-written
+conversation of listing 1's seed: the constrained answer parses into claims and the acceptance gate runs with them.
+
+Measured (greedy, see the commit): the 0.5B reports no value, product or role swap on either conversation, so only
+what holds for any valid answer is asserted: no fail-closed claim, no claim the guard should have dropped, and the
+verdicts the deterministic checks already decide.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+from scsf.domains import DomainRegistry
+from scsf.eval.evaluator import Evaluator
+from scsf.eval.judge import LlmJudge
+from scsf.generation.backends.llamacpp import LlamaCppBackend
+from scsf.models.catalog import ModelCatalog
+from scsf.paths import Home
+
+sys.path.insert(0, str(Path(__file__).parents[1] / "unit"))
+from eval_cases import FAITHFUL, NoPii, conversation, make_seed
+
+pytestmark = pytest.mark.model
+
+SHARED_MODELS = Home.resolve().models  # where installer/setup.sh assembled the weights
+TEST_MODEL = "qwen2.5-coder-0.5b-instruct-q4_k_m"
+UNFAITHFUL = list(FAITHFUL)
+UNFAITHFUL[3] = ("agente_ventas", "Le propongo el Zentra GT con enganche del 35 % y plazo de 60 meses.")
+UNFAITHFUL[5] = ("agente_ventas", "Sin historial crediticio no se puede; necesitará un aval con buen historial.")
+
+
+@pytest.fixture(scope="module")
+def backend(tmp_path_factory: pytest.TempPathFactory):
+    """The 0.5B test model from the shared models directory, 1 thread."""
+    if not (SHARED_MODELS / "verified.json").exists():
+        pytest.skip(f"models not assembled in {SHARED_MODELS}: run installer/setup.sh")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SCSF_MODELS_DIR", str(SHARED_MODELS))
+        catalog = ModelCatalog.load(Home(tmp_path_factory.mktemp("home")))
+        entry = catalog.get(TEST_MODEL)
+        options = LlamaCppBackend.Options(
+            model_path=catalog.ensure_file(TEST_MODEL), model_name=TEST_MODEL, model_sha256=entry.sha256, n_ctx=4096,
+            n_threads=1,
+        )  # fmt: skip
+    backend = LlamaCppBackend(options)
+    yield backend
+    backend.close()
+
+
+def test_real_judge_answers_parse_into_claims_and_the_gate_runs(backend: LlamaCppBackend) -> None:
+    domains = DomainRegistry.load()
+    seed = make_seed(domains)
+    judge = LlmJudge(backend)
+    claims = []
+
+    def recording(conversation, seed, pack):
+        judged = judge(conversation, seed, pack)
+        claims.extend(judged)
+        return judged
+
+    evaluator = Evaluator(NoPii(), domains, judge=recording)
+    accepted = evaluator.evaluate(conversation(seed, FAITHFUL), seed)
+    rejected = evaluator.evaluate(conversation(seed, UNFAITHFUL, conversation_id="conv-2"), seed)
+    assert judge.usage.calls == 2 and judge.usage.failed == 0 and judge.usage.completion_tokens > 0
+    assert all(claim.kind != "juez" and 1 <= claim.turn <= len(FAITHFUL) for claim in claims)
+    assert accepted.result("fidelidad_factual").passed, accepted.reasons
+    assert not rejected.result("fidelidad_factual").passed  # 35 % and 60 months: caught without the judge too
