@@ -118,6 +118,10 @@ class _Session:
             self._backend = self.backend_factory(self.config)
         return self._backend
 
+    def model_info(self) -> dict | None:
+        """The backend's model, when this session opened one."""
+        return self._backend.model_info if self._backend is not None else None
+
     def evaluator(self) -> Evaluator:
         if self._evaluator is None:
             self._evaluator = self.evaluator_factory()
@@ -197,7 +201,7 @@ class Runner:
         try:
             try:
                 stopped = self._rounds(session)
-                model = session._backend.model_info if session._backend else self._recorded_model(run_id)
+                model = session.model_info() or self._recorded_model(run_id)
             finally:
                 session.close()
             return self._finish(session, planned, stopped, model)

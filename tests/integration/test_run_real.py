@@ -82,8 +82,8 @@ def test_run_end_to_end_with_real_model(cli_env: dict[str, str]) -> None:
 
 def test_regenerate_rejected_with_real_model(cli_env: dict[str, str]) -> None:
     """A rejected conversation gets one replacement (the budget): same seed, next index, recorded in the store."""
-    args = ["--max-seeds", "1", "--per-seed", "1", "--threads", "2", "--regenerate-rejected", "--max-regenerations", "1"]
-    outcome = json.loads(cli(cli_env, "run", "--model", TEST_MODEL, *args, "--json").stdout)
+    args = ["--max-seeds", "1", "--per-seed", "1", "--threads", "1", "--regenerate-rejected", "--max-regenerations", "1"]
+    outcome = json.loads(cli(cli_env, "run", "--model", PLUMBING_MODEL, *args, "--json").stdout)
     assert (outcome["status"], outcome["planned"]) == ("completed", 1)
     dataset_matches_the_gate(cli_env, outcome)
     with Store.open(Path(cli_env["SCSF_HOME"]) / "scsf.duckdb", read_only=True) as store:
