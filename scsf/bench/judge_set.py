@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -103,7 +103,7 @@ class Case:
     kind: str
     base: Base
     conversation: Conversation
-    change: Change | None = field(default=None)
+    change: Change | None = None
 
     @property
     def faithful(self) -> bool:

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
+from scripted_backend import ScriptedBackend
 
 from scsf.bench.judge import Outcome, metrics, point_biserial, run_mode, select
 from scsf.bench.judge_set import (
@@ -17,6 +18,7 @@ from scsf.bench.judge_set import (
     WRONG_DOWN_PAYMENT, WRONG_TERM, Case, JudgeSetError, build_set, calibration_set, load_bases, pilot_seeds,
 )  # fmt: skip
 from scsf.domains import DomainPack, DomainRegistry
+from scsf.eval.judge import LlmJudge
 from scsf.eval.fidelity import Claim
 from scsf.eval.numbers import stated_values
 from scsf.generation.tools import run_tool
@@ -197,6 +199,15 @@ def test_deterministic_checks_alone_catch_exactly_the_wrong_values(
         WRONG_DOWN_PAYMENT: 1.0, WRONG_TERM: 1.0, CONTRADICTED_RESTRICTION: 0.0, ROLE_SWAP: 0.0, INVENTED_PRODUCT: 0.0,
     }  # fmt: skip
     assert report["accuracy"] == round(36 / 66, 4)
+
+
+def test_the_llm_judge_plugs_in_and_fails_closed(
+    cases: list[Case], seeds: dict[str, Seed], registry: DomainRegistry
+) -> None:
+    judge = LlmJudge(ScriptedBackend(default=lambda request: "no es JSON"))
+    outcomes = run_mode(select(cases, 2), seeds, registry, judge)
+    assert judge.usage.conversations == 2 and judge.usage.failed == 2
+    assert all(any("gave no valid answer" in reason for reason in o.reasons) for o in outcomes)
 
 
 def outcome(faithful: bool, score: float, passed: bool, cases: list[Case]) -> Outcome:
