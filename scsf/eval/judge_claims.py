@@ -11,7 +11,8 @@ turn named, or else the nearest turn, writes it; a restriction only if that turn
 - products are supported only when a seed entity or a tool result names them (`Sedán compacto` for
   `sedan_compacto`); a name made only of generic words (auto, plan) is no product;
 - restrictions are supported when honoured, unsupported when contradicted; not mentioned adds nothing;
-- role-swapped turns are unsupported claims of kind `rol`, where the turn has a speech act of the other side.
+- role-swapped turns are unsupported claims of kind `rol`, where the turn (or a neighbour) has a speech act of the
+  other side.
 Labels name turns, kinds and seed or catalogue terms only, never the dialogue's own words beyond a product's name.
 """
 
@@ -136,15 +137,17 @@ def restriction_claims(states: Mapping[str, Reported], turns: Sequence[DialogueT
 
 
 def role_claims(numbers: Iterable[int], turns: Sequence[DialogueTurn], pack: DomainPack | None) -> list[Claim]:
-    """An unsupported claim per turn named whose speaker says what the other side says (`speaks_as` confirms)."""
-    by_number = {turn.number: turn for turn in turns}
-    claims = []
-    for number in sorted(set(numbers) & set(by_number)):
-        turn = by_number[number]
-        other = {"usuario": "asistente", "asistente": "usuario"}.get(turn.side or "")
-        if other is not None and speaks_as(other, turn.text, pack):
-            claims.append(Claim(number, "rol", (), f"{turn.role} says what the {other} side says", False))
-    return claims
+    """An unsupported claim per turn named, or a neighbour (judges miscount turns), whose speaker says what the
+    other side says (`speaks_as` confirms it)."""
+    swapped: dict[int, Claim] = {}
+    for number in numbers:
+        for turn in turns:
+            other = {"usuario": "asistente", "asistente": "usuario"}.get(turn.side or "")
+            if abs(turn.number - number) <= 1 and other is not None and speaks_as(other, turn.text, pack):
+                swapped[turn.number] = Claim(
+                    turn.number, "rol", (), f"{turn.role} says what the {other} side says", False
+                )
+    return [swapped[number] for number in sorted(swapped)]
 
 
 def _grounded(turns: Sequence[DialogueTurn], number: int, says: Any) -> DialogueTurn | None:

@@ -1,9 +1,9 @@
 """LlmJudge through llama.cpp with the real 0.5B test model (1 thread) on a faithful and an unfaithful hand-written
 conversation of listing 1's seed: the constrained answer parses into claims and the acceptance gate runs with them.
 
-Measured (greedy, see the commit): the 0.5B reports no value, product or role swap on either conversation, so only
-what holds for any valid answer is asserted: no fail-closed claim, no claim the guard should have dropped, and the
-verdicts the deterministic checks already decide.
+Measured (greedy, prompt judge-v2): the 0.5B leaves every value slot null, names no product or role swap and marks
+both restrictions not mentioned, on both conversations. So only what holds for any valid answer is asserted: no
+fail-closed claim, turns that exist, and the verdicts the deterministic checks already decide.
 """
 
 from __future__ import annotations

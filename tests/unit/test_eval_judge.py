@@ -7,9 +7,9 @@ import json
 from typing import Any
 
 import pytest
-
 from eval_cases import FAITHFUL, NoPii, conversation, make_seed
 from scripted_backend import ScriptedBackend
+
 from scsf.domains import DomainRegistry
 from scsf.errors import GenerationError
 from scsf.eval.evaluator import Evaluator
@@ -133,7 +133,7 @@ def test_restriction_in_a_turn_that_does_not_speak_of_it_is_ignored(domains: Dom
 
 def test_role_swap_is_unsupported_only_where_the_turn_speaks_as_the_other_side(domains: DomainRegistry) -> None:
     texts = with_turn(3, "cliente", "Le puedo ofrecer un plan con enganche del 20 % a 48 meses, sin historial.")
-    claims = judge_claims(domains, texts, answer(cambio_rol=[3, 5]))
+    claims = judge_claims(domains, texts, answer(cambio_rol=[4, 7]))  # 4: a neighbour of the swapped turn
     assert claims == [Claim(3, "rol", (), "cliente says what the asistente side says", False)]
 
 
