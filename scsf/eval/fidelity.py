@@ -10,7 +10,10 @@ References:
 A stated value is supported when one of its readings is within `REL_TOL` of a reference (rounding such as "390 mil"
 for 389,900). Matching is by number, not by kind.
 
-A judge model adds claims later: a `Claim` whose `supported` is already decided is counted as it is.
+A judge model adds claims later: a `Claim` whose `supported` is already decided is counted as it is. A claim of a
+critical kind (a contradicted restriction, a product neither the seed nor a tool names, a role swap, a judge that gave
+no valid answer) fails the metric whatever the ratio: one such error makes a conversation unfit for training, and
+claims that hold (honoured restrictions, named products) would otherwise dilute it below the threshold's reach.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from scsf.eval.base import FIDELIDAD_FACTUAL, MetricResult, at_least
@@ -27,6 +30,7 @@ from scsf.eval.numbers import stated_values
 from scsf.seeds.schema import Seed
 
 REL_TOL = 0.005
+CRITICAL_KINDS = frozenset({"restriccion", "producto", "rol", "juez"})
 ID_NUMBER = re.compile(r"(?:^|_)(\d+(?:_\d+)*)(_millones)?(?:_?([a-z]+))?")
 BARE_NUMBER = re.compile(r"(?<![\d.,])\d+(?![\d.,]\d)")
 
@@ -120,11 +124,22 @@ def factual_fidelity(claims: Sequence[Claim], references: Iterable[float], thres
     details = {"checked": len(claims), "supported": len(claims) - len(unsupported), "references": len(ordered)}
     if not claims:
         return at_least(FIDELIDAD_FACTUAL, 1.0, threshold, ["nothing checkable: the dialogue states no values"], details)
-    reasons = [
-        f"turn {claim.turn}: {claim.kind} {claim.label} is not stated by the seed nor by a tool result"
-        for claim in unsupported
-    ]
-    return at_least(FIDELIDAD_FACTUAL, (len(claims) - len(unsupported)) / len(claims), threshold, reasons, details)
+    reasons = [_reason(claim) for claim in unsupported]
+    result = at_least(FIDELIDAD_FACTUAL, (len(claims) - len(unsupported)) / len(claims), threshold, reasons, details)
+    critical = sorted({claim.kind for claim in unsupported if claim.kind in CRITICAL_KINDS})
+    if result.passed and critical:
+        head = f"unsupported {', '.join(critical)} claim: fails whatever the score"
+        return replace(result, passed=False, reasons=[head, *result.reasons])
+    return result
+
+
+def _reason(claim: Claim) -> str:
+    """Why `claim` is unsupported: a value the references lack, or the judge's decided finding as it labels it."""
+    if claim.values:
+        return f"turn {claim.turn}: {claim.kind} {claim.label} is not stated by the seed nor by a tool result"
+    if claim.kind == "producto":
+        return f"turn {claim.turn}: producto {claim.label} is named by neither the seed nor a tool result"
+    return f"turn {claim.turn}: {claim.kind} {claim.label}"
 
 
 def _format(value: float) -> str:

@@ -195,7 +195,7 @@ def test_judge_claims_join_factual_fidelity(domains: DomainRegistry) -> None:
     verdict = Evaluator(NoPii(), domains, judge=LlmJudge(backend)).evaluate(conversation(seed, texts), seed)
     fidelity = verdict.result("fidelidad_factual")
     assert fidelity.details["checked"] == 3 and fidelity.score == round(2 / 3, 4) and not verdict.accepted
-    assert "fidelidad_factual: turn 4: producto 'Zentra GT' is not stated by the seed nor by a tool result" in (
+    assert "fidelidad_factual: turn 4: producto 'Zentra GT' is named by neither the seed nor a tool result" in (
         verdict.reasons
     )
 

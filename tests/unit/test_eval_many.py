@@ -92,7 +92,7 @@ def test_worker_processes_and_judge_claims_per_conversation(domains: DomainRegis
     assert list(evaluator.evaluate_many(pairs, workers=2, batch_size=8)) == one_by_one
     assert asked == [item.conversation_id for item, _ in pairs]
     fidelity = {verdict.conversation_id: verdict.result("fidelidad_factual") for verdict in one_by_one}
-    assert "turn 1: producto sedán compacto is not stated by the seed nor by a tool result" in fidelity["curp"].reasons
+    assert "turn 1: producto sedán compacto is named by neither the seed nor a tool result" in fidelity["curp"].reasons
     assert fidelity["faithful"].details["checked"] == 3  # 20 %, 48 meses and the judge's
 
 

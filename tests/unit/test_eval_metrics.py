@@ -106,7 +106,21 @@ def test_fidelity_counts_decided_judge_claims() -> None:
     claims = [Claim(2, "producto", label="suv_mediana", supported=False), Claim(3, "plazo", (48.0,), "48")]
     result = factual_fidelity(claims, [48.0], threshold=0.9)
     assert result.score == 0.5
-    assert "turn 2: producto suv_mediana is not stated by the seed nor by a tool result" in result.reasons
+    assert "turn 2: producto suv_mediana is named by neither the seed nor a tool result" in result.reasons
+
+
+def test_fidelity_fails_on_one_critical_claim_whatever_the_ratio() -> None:
+    holding = [Claim(turn, "plazo", (48.0,), "48") for turn in range(1, 11)]
+    contradicted = Claim(5, "restriccion", (), "sin_aval contradicted by the dialogue", supported=False)
+    result = factual_fidelity([*holding, contradicted], [48.0], threshold=0.9)
+    assert result.score == round(10 / 11, 4) and result.score >= 0.9
+    assert not result.passed
+    assert result.reasons == [
+        "unsupported restriccion claim: fails whatever the score",
+        "turn 5: restriccion sin_aval contradicted by the dialogue",
+    ]
+    wrong_value = factual_fidelity([*holding, Claim(5, "plazo", (36.0,), "36")], [48.0], threshold=0.9)
+    assert wrong_value.passed  # a value claim stays proportional
 
 
 # dialogue coherence
