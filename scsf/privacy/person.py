@@ -482,6 +482,8 @@ class PersonRecognizer(LocalRecognizer):
                 return []  # "from IP ...", "con BBVA": acronyms after a weak cue are not names
             if first.pos_ in {"ADJ", "VERB"} and (start > cue_end or self._common_word(first)):
                 return []  # "Perfecto, Quedo atento": a capitalised word opening a new clause
+            if any(doc[k].text in _SENTENCE_END for k in range(cue_end, start)) and self._common_word(first):
+                return []  # "Buen día. Ya liquidé", "mi gerente. Déjeme": a common word opening the next sentence
         return found
 
     def _from_lexicon(self, doc: Doc) -> list[_Candidate]:

@@ -39,6 +39,8 @@ def test_synthetic_corpus_has_no_findings(scanner: PiiScanner) -> None:
         "Díganme si les queda bien.",
         "Dejeme pensarlo y luego le aviso.",  # accents dropped, as chat does
         "Graciias, qeu tenga buen día.",
+        "Hola, buen día. Ya liquidé el crédito de mi auto anterior con ustedes.",
+        "Para esa oferta necesito la autorización de mi gerente. Déjeme consultarlo con él ahora mismo.",
         "Grcias, que tenga buen día.",
         "Mee interesa apertura cuenta empresarial, ¿qué me recomienda?",
         "Muhcas gracias por todo, hasta luego.",
@@ -55,6 +57,7 @@ def test_verb_forms_and_typos_are_no_person(scanner: PiiScanner, text: str) -> N
     ("text", "names"),
     [
         ("Déjeme pensarlo, Graciela, y luego le aviso.", ["Graciela"]),
+        ("Buenas tardes. Rocío Méndez le escribe.", ["Rocío Méndez"]),
         ("Dígale a Raúl que ya pagué.", ["Raúl"]),
         ("Citlali, ¿me confirma la cita?", ["Citlali"]),
         ("q onda beto, ya salió lo del credito?", ["beto"]),
