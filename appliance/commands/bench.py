@@ -137,3 +137,30 @@ def judge(
             on_mode=start, on_case=done,
         )  # fmt: skip
     print_json(result)
+
+
+@app.command("stages")
+def stages(
+    model: Annotated[str | None, typer.Option(help="Also a model labeller with this manifest model (slow on CPU)")] = None,
+    threads: Annotated[int, typer.Option(min=1, help="CPU threads for llama.cpp")] = 2,
+) -> None:
+    """Stage labelling against the hand-labelled turns (tuning and held-out parts): turn accuracy, per-stage recall
+    and confusions, ROUGE-L of the collapsed sequences, for the keyword labeller and optionally a model labeller."""
+    from scsf.bench.judge import judge_model
+    from scsf.bench.stages import stage_bench
+    from scsf.eval.stage_model import ModelStageLabeller
+    from scsf.eval.stages import KeywordStageLabeller
+    from scsf.generation.backends.llamacpp import LlamaCppBackend
+
+    labellers = {"keyword": KeywordStageLabeller()}
+    backend = LlamaCppBackend(judge_model(model, threads).backend_options()) if model else None
+    try:
+        if backend is not None:
+            labellers[f"model:{model}"] = ModelStageLabeller(backend)
+        with err_console.status("labelling the stage set"):
+            result = stage_bench(labellers)
+    finally:
+        if backend is not None:
+            backend.close()
+    print_json({"benchmark": "stages", "labellers": result})
+

@@ -137,7 +137,7 @@ class Evaluator:
         results = [
             structural_coherence(
                 turns, pack, seed.parametros_factuales.flujo_esperado, threshold(ROUGE_L), self.labeller,
-                generation.get("stage_plan"),
+                generation.get("stage_plan"), generation.get("flow"),
             ),
             factual_fidelity(claims, references, threshold(FIDELIDAD_FACTUAL)),
             lexical_diversity([turn.text for turn in turns], threshold(DIVERSIDAD_LEXICA)),
