@@ -22,6 +22,7 @@ from scsf.generation.generator import GenerationStats
 from scsf.paths import Home
 from scsf.pipeline.backend import open_backend
 from scsf.pipeline.config import RunConfig
+from scsf.pipeline.evaluation import RunEvaluation
 from scsf.pipeline.runner import BackendFactory, Runner, RunOutcome
 from scsf.reports import generate_keypair
 from scsf.seeds.conversation import Conversation
@@ -48,6 +49,10 @@ class _Tally:
         self.errors.append(error)
 
     def stopping(self, reason: str, in_flight: int) -> None: ...
+    def evaluating(self, conversations: int) -> None: ...
+    def evaluated_one(self) -> None: ...
+    def evaluated(self, evaluation: RunEvaluation, target: int) -> None: ...
+    def regenerating(self, round_number: int, replacements: int) -> None: ...
 
 
 def _run(config: RunConfig, factory: Callable[[RunConfig, Home], Any]) -> tuple[RunOutcome, _Tally, float]:
@@ -70,7 +75,9 @@ def _run(config: RunConfig, factory: Callable[[RunConfig, Home], Any]) -> tuple[
 def bench_pipeline_local(model: BenchModel, conversations: int, on_step: StepHook) -> dict[str, Any]:
     """Conversations/hour with the run defaults (variation mix, tools, noise) on the local model."""
     on_step(f"pipeline_local: {conversations} conversations with {model.name}")
-    config = RunConfig(model=model.name, max_seeds=conversations, conversations_per_seed=1, n_threads=model.n_threads)
+    config = RunConfig(
+        model=model.name, max_seeds=conversations, conversations_per_seed=1, n_threads=model.n_threads, quality_gate=False
+    )
     outcome, tally, seconds = _run(config, lambda cfg, home: LlamaCppBackend(model.backend_options()))
     return {
         "conversations": outcome.planned,
@@ -90,7 +97,7 @@ def bench_pipeline_in_flight(conversations: int, concurrency: int, delay_s: floa
         config = RunConfig.build({
             "backend": "openai", "model": "fake", "endpoints": [server.endpoint], "concurrency": concurrency,
             "max_seeds": None, "conversations_per_seed": max(1, conversations // 67), "domain": "automotive.sales",
-            "backend_options": {"timeout_s": 60},
+            "backend_options": {"timeout_s": 60}, "quality_gate": False,
             "variation": {"strategies": {"turn_by_turn": 1.0}, "noise_rate": 0.2, "tools": True},
         })  # fmt: skip
         server.stats(reset=True)
