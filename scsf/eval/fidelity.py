@@ -12,8 +12,9 @@ for 389,900). Matching is by number, not by kind.
 
 A judge model adds claims later: a `Claim` whose `supported` is already decided is counted as it is. A claim of a
 critical kind (a contradicted restriction, a product neither the seed nor a tool names, a role swap, a judge that gave
-no valid answer) fails the metric whatever the ratio: one such error makes a conversation unfit for training, and
-claims that hold (honoured restrictions, named products) would otherwise dilute it below the threshold's reach.
+no valid answer) fails the metric whatever the ratio: one such error makes a conversation unfit for training. Such
+claims that hold (honoured restrictions, named products) are counted apart (`confirmed`), not in the ratio, where they
+would dilute a wrong value below the threshold's reach (found by `bench judge`: a wrong term scored 12/13).
 """
 
 from __future__ import annotations
@@ -115,13 +116,20 @@ def is_supported(values: Sequence[float], references: Sequence[float]) -> bool:
 
 
 def factual_fidelity(claims: Sequence[Claim], references: Iterable[float], threshold: float) -> MetricResult:
-    """The `fidelidad_factual` metric over `claims`; reasons list every unsupported one by turn, kind and value."""
+    """The `fidelidad_factual` metric over `claims`; reasons list every unsupported one by turn, kind and value.
+    A decided claim without values that holds (an honoured restriction, a product the seed names) is counted in
+    `details["confirmed"]`, not in the ratio: checks that pass must not dilute a wrong value below the threshold."""
+    confirmed = [claim for claim in claims if not claim.values and claim.supported]
+    claims = [claim for claim in claims if claim.values or not claim.supported]
     ordered = sorted(set(references))
     unsupported = [
         claim for claim in claims
         if not (claim.supported if claim.supported is not None else is_supported(claim.values, ordered))
     ]  # fmt: skip
-    details = {"checked": len(claims), "supported": len(claims) - len(unsupported), "references": len(ordered)}
+    details = {
+        "checked": len(claims), "supported": len(claims) - len(unsupported), "references": len(ordered),
+        "confirmed": len(confirmed),
+    }  # fmt: skip
     if not claims:
         return at_least(FIDELIDAD_FACTUAL, 1.0, threshold, ["nothing checkable: the dialogue states no values"], details)
     reasons = [_reason(claim) for claim in unsupported]

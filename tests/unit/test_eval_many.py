@@ -93,7 +93,8 @@ def test_worker_processes_and_judge_claims_per_conversation(domains: DomainRegis
     assert asked == [item.conversation_id for item, _ in pairs]
     fidelity = {verdict.conversation_id: verdict.result("fidelidad_factual") for verdict in one_by_one}
     assert "turn 1: producto sedán compacto is named by neither the seed nor a tool result" in fidelity["curp"].reasons
-    assert fidelity["faithful"].details["checked"] == 3  # 20 %, 48 meses and the judge's
+    assert fidelity["faithful"].details["checked"] == 2  # 20 %, 48 meses; the judge's holding product apart
+    assert fidelity["faithful"].details["confirmed"] == 1
 
 
 def test_another_seed_is_refused(domains: DomainRegistry, scanner: PiiScanner) -> None:

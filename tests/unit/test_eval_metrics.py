@@ -123,6 +123,14 @@ def test_fidelity_fails_on_one_critical_claim_whatever_the_ratio() -> None:
     assert wrong_value.passed  # a value claim stays proportional
 
 
+def test_fidelity_holding_decided_claims_do_not_dilute_a_wrong_value() -> None:
+    values = [Claim(turn, "plazo", (48.0,), "48") for turn in range(1, 9)] + [Claim(9, "plazo", (36.0,), "36")]
+    honoured = [Claim(turn, "restriccion", (), "sin_aval honoured", supported=True) for turn in range(1, 5)]
+    result = factual_fidelity([*values, *honoured], [48.0], threshold=0.9)
+    assert result.score == round(8 / 9, 4) and not result.passed
+    assert result.details["checked"] == 9 and result.details["confirmed"] == 4
+
+
 # dialogue coherence
 
 
