@@ -112,7 +112,7 @@ def quality(
         verdicts = repository.of_run(run_id)
         if not verdicts:
             raise StoreError(f"run {run_id} has not been evaluated yet: run `scsf-appliance eval {run_id}`")
-        dashboard = quality_dashboard(verdicts, repository.thresholds(run_id), worst)
+        dashboard = quality_dashboard(verdicts, repository.thresholds(run_id), worst, store.conversations(run_id))
     if as_json:
         print_json(dashboard)
         return
@@ -135,3 +135,26 @@ def quality(
         ],
     )
     print_table("rejection reasons", ["reason", "count"], list(dashboard["rejection_reasons"].items()))
+    distribution = dashboard["distribution"]
+    print_table(
+        "distribution (accepted / all)",
+        ["aspect", "value", "accepted", "all"],
+        [
+            [aspect, value, distribution["accepted"][aspect].get(value, 0), count]
+            for aspect in ("flows", "personas", "strategies", "tools_called", "languages")
+            for value, count in distribution["all"][aspect].items()
+        ]
+        + [
+            [aspect, "min / median / max", _spread(distribution["accepted"][aspect]), _spread(distribution["all"][aspect])]
+            for aspect in ("turns", "words")
+        ],
+    )
+    print_table(
+        "per seed", ["seed", "accepted", "conversations"],
+        [[seed, row["accepted"], row["conversations"]] for seed, row in distribution["per_seed"].items()],
+    )  # fmt: skip
+
+
+def _spread(summary: dict | None) -> str:
+    return "-" if summary is None else f"{summary['min']} / {summary['median']} / {summary['max']}"
+

@@ -4,6 +4,7 @@ and a wrong down payment. Once with a scripted judge (the plumbing), once with t
 from __future__ import annotations
 
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -59,6 +60,17 @@ def test_eval_with_a_scripted_judge(stored_run: Path, monkeypatch: pytest.Monkey
     assert payload["accepted"] == 1 and payload["rejected_by_metric"] == {"fidelidad_factual": 1}
     assert payload["judge"]["model"] == "scripted-test-model" and payload["judge"]["calls"] == 2
     assert backend.closed
+
+
+def test_quality_prints_the_distribution_after_eval(stored_run: Path) -> None:
+    assert runner.invoke(app, ["--home", str(stored_run), "eval", RUN_ID]).exit_code == 0
+    dashboard = json.loads(runner.invoke(app, ["--home", str(stored_run), "quality", RUN_ID, "--json"]).stdout)
+    assert dashboard["distribution"]["all"]["conversations"] == 2
+    assert dashboard["distribution"]["accepted"]["conversations"] == dashboard["accepted"] == 1
+    printed = runner.invoke(app, ["--home", str(stored_run), "quality", RUN_ID], env={"COLUMNS": "200"})
+    assert printed.exit_code == 0, printed.output
+    assert "distribution (accepted / all)" in printed.output and "per seed" in printed.output
+    assert re.search(r"languages\s*│\s*es\s*│\s*1\s*│\s*2\s*│", printed.output), printed.output
 
 
 @pytest.mark.model
