@@ -17,43 +17,21 @@ from scsf.domains import DomainRegistry
 from scsf.eval.evaluator import Evaluator
 from scsf.eval.judge import LlmJudge
 from scsf.generation.backends.llamacpp import LlamaCppBackend
-from scsf.models.catalog import ModelCatalog
-from scsf.paths import Home
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "unit"))
 from eval_cases import FAITHFUL, NoPii, conversation, make_seed
 
 pytestmark = pytest.mark.model
 
-SHARED_MODELS = Home.resolve().models  # where installer/setup.sh assembled the weights
-TEST_MODEL = "qwen2.5-coder-0.5b-instruct-q4_k_m"
 UNFAITHFUL = list(FAITHFUL)
 UNFAITHFUL[3] = ("agente_ventas", "Le propongo el Zentra GT con enganche del 35 % y plazo de 60 meses.")
 UNFAITHFUL[5] = ("agente_ventas", "Sin historial crediticio no se puede; necesitará un aval con buen historial.")
 
 
-@pytest.fixture(scope="module")
-def backend(tmp_path_factory: pytest.TempPathFactory):
-    """The 0.5B test model from the shared models directory, 1 thread."""
-    if not (SHARED_MODELS / "verified.json").exists():
-        pytest.skip(f"models not assembled in {SHARED_MODELS}: run installer/setup.sh")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("SCSF_MODELS_DIR", str(SHARED_MODELS))
-        catalog = ModelCatalog.load(Home(tmp_path_factory.mktemp("home")))
-        entry = catalog.get(TEST_MODEL)
-        options = LlamaCppBackend.Options(
-            model_path=catalog.ensure_file(TEST_MODEL), model_name=TEST_MODEL, model_sha256=entry.sha256, n_ctx=4096,
-            n_threads=1,
-        )  # fmt: skip
-    backend = LlamaCppBackend(options)
-    yield backend
-    backend.close()
-
-
-def test_real_judge_answers_parse_into_claims_and_the_gate_runs(backend: LlamaCppBackend) -> None:
+def test_real_judge_answers_parse_into_claims_and_the_gate_runs(small_model: LlamaCppBackend) -> None:
     domains = DomainRegistry.load()
     seed = make_seed(domains)
-    judge = LlmJudge(backend)
+    judge = LlmJudge(small_model)
     claims = []
 
     def recording(conversation, seed, pack):

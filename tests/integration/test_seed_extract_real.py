@@ -9,10 +9,7 @@ from pathlib import Path
 import pytest
 
 from scsf.domains import DomainRegistry
-from scsf.generation.backends.llamacpp import LlamaCppBackend
 from scsf.ingest.pipeline import Ingestor, IngestOptions
-from scsf.models.catalog import ModelCatalog
-from scsf.paths import Home
 from scsf.privacy import PiiScanner
 from scsf.seeds.extract import ExtractionSkipped, SeedExtractor
 from scsf.seeds.schema import Seed
@@ -22,30 +19,10 @@ from scsf.store.imports import ImportRepository
 
 pytestmark = pytest.mark.model
 
-SHARED_MODELS = Home.resolve().models  # where installer/setup.sh assembled the weights
-TEST_MODEL = "qwen2.5-coder-0.5b-instruct-q4_k_m"
 EXPORT = Path(__file__).parents[1] / "fixtures" / "parsers" / "openai" / "basic.jsonl"
 
 
-@pytest.fixture
-def backend(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    """The 0.5B test model from the shared models directory, 1 thread, in a fresh data directory."""
-    if not (SHARED_MODELS / "verified.json").exists():
-        pytest.skip(f"models not assembled in {SHARED_MODELS}: run installer/setup.sh")
-    monkeypatch.setenv("SCSF_HOME", str(tmp_path / "home"))
-    monkeypatch.setenv("SCSF_MODELS_DIR", str(SHARED_MODELS))
-    catalog = ModelCatalog.load(Home.resolve())
-    entry = catalog.get(TEST_MODEL)
-    options = LlamaCppBackend.Options(
-        model_path=catalog.ensure_file(TEST_MODEL), model_name=TEST_MODEL, model_sha256=entry.sha256, n_ctx=4096,
-        n_threads=1,
-    )  # fmt: skip
-    backend = LlamaCppBackend(options)
-    yield backend
-    backend.close()
-
-
-def test_real_model_drafts_a_valid_seed_from_an_ingested_conversation(backend, tmp_path: Path) -> None:
+def test_real_model_drafts_a_valid_seed_from_an_ingested_conversation(small_model, tmp_path: Path) -> None:
     domains = DomainRegistry.load()
     pack = domains.get("automotive.sales")
     with Store.open(tmp_path / "home" / "scsf.duckdb") as store:
@@ -54,7 +31,7 @@ def test_real_model_drafts_a_valid_seed_from_an_ingested_conversation(backend, t
         candidates = repository.candidates(import_id)
         assert len(candidates) == 2  # a clean Spanish sales chat, and a 2-turn English one that fails validation
 
-        extractor = SeedExtractor(pack, backend, domains=domains)
+        extractor = SeedExtractor(pack, small_model, domains=domains)
         drafts, skipped = [], []
         started = time.perf_counter()
         for record in candidates:
@@ -69,7 +46,10 @@ def test_real_model_drafts_a_valid_seed_from_an_ingested_conversation(backend, t
         seed = Seed.model_validate(draft.document, context={"domains": domains})
         assert seed.namespace == "automotive.sales" and seed.roles == ["agente_ventas", "cliente"]
         assert seed.longitud_objetivo.model_dump() == {"turnos_min": 2, "turnos_max": 6}
-        assert draft.evidence["model"]["name"] == TEST_MODEL and draft.evidence["language"]["value"] == "es"
+        assert (
+            draft.evidence["model"]["name"] == small_model.model_info["name"]
+            and draft.evidence["language"]["value"] == "es"
+        )
         assert len(draft.evidence["stages_per_turn"]) == 4
         text = json.dumps(draft.document, ensure_ascii=False)
         turns = [turn["text"] for turn in candidates[0]["turns"]]
