@@ -32,3 +32,12 @@ def domains() -> DomainRegistry:
 def listing1() -> dict[str, Any]:
     """Whitepaper Listing 1 as a fresh dict (tests may mutate it)."""
     return json.loads(LISTING1_PATH.read_text(encoding="utf-8"))
+
+
+@pytest.fixture(autouse=True)
+def fresh_cli_state() -> Any:
+    """An in-process CLI call with `--home` or `--debug` sets process-wide state; no later test may inherit it."""
+    from appliance.state import state
+
+    yield
+    state.configure(home=None, debug=False)
