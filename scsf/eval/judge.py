@@ -20,12 +20,10 @@ from scsf.eval.dialogue import DialogueTurn, dialogue
 from scsf.eval.fidelity import Claim
 from scsf.eval.judge_claims import Reported, product_claims, restriction_claims, role_claims, value_claims
 from scsf.eval.judge_prompt import CONTRADICTED, HONOURED, KINDS, NOT_MENTIONED, answer_schema, judge_messages
-from scsf.generation.backends.base import Backend, GenRequest
+from scsf.generation.backends.base import Backend, attempt_request
 from scsf.seeds.conversation import Conversation
 from scsf.seeds.schema import Seed
 from scsf.validation import describe_first_error
-
-RETRY_TEMPERATURE = 0.7
 
 
 class _Slot(BaseModel):
@@ -141,19 +139,16 @@ class LlmJudge:
         schema = answer_schema(len(turns), restrictions)
         messages = judge_messages(turns, seed, pack, tools)
         failure = "no attempt"
-        for attempt in range(self.max_attempts):
-            request = GenRequest(
-                messages=messages,
-                max_tokens=self.max_tokens,
-                temperature=self.temperature if attempt == 0 else RETRY_TEMPERATURE,
-                seed=self.sampling_seed + attempt,
-                json_schema=schema if self.backend.supports_json_schema else None,
-            )
+        for attempt in range(1, self.max_attempts + 1):
+            request = attempt_request(
+                self.backend, messages, schema, attempt=attempt, max_tokens=self.max_tokens,
+                seed=self.sampling_seed, temperature=self.temperature,
+            )  # fmt: skip
             self.usage.calls += 1
             try:
                 completion = self.backend.complete(request)
             except GenerationError as exc:
-                failure = f"attempt {attempt + 1}: {exc.msg}"
+                failure = f"attempt {attempt}: {exc.msg}"
                 continue
             self.usage.completion_tokens += completion.completion_tokens
             self.usage.seconds += completion.seconds
@@ -161,5 +156,5 @@ class LlmJudge:
                 return parse_answer(completion.text, len(turns), restrictions), ""
             except ValueError as exc:
                 cut = " (cut at max_tokens)" if completion.finish_reason == "length" else ""
-                failure = f"attempt {attempt + 1}: {exc}{cut}"
+                failure = f"attempt {attempt}: {exc}{cut}"
         return None, failure

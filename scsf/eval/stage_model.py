@@ -17,7 +17,7 @@ from scsf.domains import DomainPack
 from scsf.errors import GenerationError
 from scsf.eval.dialogue import DialogueTurn
 from scsf.eval.stages import KeywordStageLabeller, StageLabeller, StageLabelling, side_allows
-from scsf.generation.backends.base import Backend, GenRequest
+from scsf.generation.backends.base import Backend, attempt_request
 
 TOKENS_PER_TURN = 12
 
@@ -50,13 +50,10 @@ class ModelStageLabeller:
         messages = self.messages(turns, pack)
         failures = []
         for attempt in range(1, self.max_attempts + 1):
-            request = GenRequest(
-                messages=messages,
-                max_tokens=20 + TOKENS_PER_TURN * len(turns),
-                temperature=0.0 if attempt == 1 else 0.7,
-                seed=self.sampling_seed + attempt - 1,
-                json_schema=labels_schema(allowed) if self.backend.supports_json_schema else None,
-            )
+            request = attempt_request(
+                self.backend, messages, labels_schema(allowed), attempt=attempt,
+                max_tokens=20 + TOKENS_PER_TURN * len(turns), seed=self.sampling_seed,
+            )  # fmt: skip
             try:
                 return StageLabelling(parse_labels(self.backend.complete(request).text, turns, allowed))
             except GenerationError as exc:

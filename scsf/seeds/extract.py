@@ -29,7 +29,7 @@ from pydantic import ValidationError
 
 from scsf.domains import DomainPack, DomainRegistry
 from scsf.errors import GenerationError, SeedError
-from scsf.generation.backends.base import Backend, Completion, GenRequest
+from scsf.generation.backends.base import Backend, Completion, attempt_request
 from scsf.hashing import content_id
 from scsf.privacy.lexicon import fold
 from scsf.seeds.schema import SCHEMA_VERSION, Seed
@@ -388,14 +388,10 @@ class SeedExtractor:
         failures: list[str] = []
         parsed = False
         for attempt in range(1, self.max_attempts + 1):
-            request = GenRequest(
-                messages=messages,
-                max_tokens=240 + 12 * labelled,
-                temperature=0.0 if attempt == 1 else 0.7,
-                top_p=0.95,
-                seed=self.sampling_seed + attempt - 1,
-                json_schema=schema if self.backend.supports_json_schema else None,
-            )
+            request = attempt_request(
+                self.backend, messages, schema, attempt=attempt, max_tokens=240 + 12 * labelled,
+                seed=self.sampling_seed,
+            )  # fmt: skip
             try:
                 completion = self.backend.complete(request)
             except GenerationError as exc:

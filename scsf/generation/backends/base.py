@@ -21,6 +21,31 @@ class GenRequest:
     json_schema: dict[str, Any] | None = None
 
 
+RETRY_TEMPERATURE = 0.7
+
+
+def attempt_request(
+    backend: Backend,
+    messages: list[dict[str, str]],
+    schema: dict[str, Any] | None,
+    *,
+    attempt: int,
+    max_tokens: int,
+    seed: int,
+    temperature: float = 0.0,
+) -> GenRequest:
+    """Request `attempt` (1-based) of a constrained call asked again while its answer is unusable: the first at
+    `temperature` (greedy by default), later ones sampled at RETRY_TEMPERATURE with the next seed; the schema is sent
+    only to a backend that enforces one."""
+    return GenRequest(
+        messages=messages,
+        max_tokens=max_tokens,
+        temperature=temperature if attempt == 1 else RETRY_TEMPERATURE,
+        seed=seed + attempt - 1,
+        json_schema=schema if backend.supports_json_schema else None,
+    )
+
+
 @dataclass(frozen=True)
 class Completion:
     """What a backend returns: the text, token counts and why it stopped ("stop" or "length")."""
