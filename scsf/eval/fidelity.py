@@ -60,9 +60,14 @@ def claims_from_dialogue(turns: Sequence[DialogueTurn]) -> list[Claim]:
 def seed_references(seed: Seed) -> list[float]:
     """The numbers the seed's ids state, plus percentages of its amounts (see the module docstring)."""
     factual = seed.parametros_factuales
+    return id_references([*factual.entidades_clave, *factual.restricciones])
+
+
+def id_references(identifiers: Iterable[str]) -> list[float]:
+    """The numbers `identifiers` state (`precio_389900_mxn`, `plazo_5_anios`), plus percentages of their amounts."""
     numbers: list[float] = []
     percentages: list[float] = []
-    for identifier in [*factual.entidades_clave, *factual.restricciones]:
+    for identifier in identifiers:
         for match in ID_NUMBER.finditer(identifier):
             digits, millions, unit = match[1], match[2], match[3] or ""
             parts = digits.split("_")
@@ -131,7 +136,8 @@ def factual_fidelity(claims: Sequence[Claim], references: Iterable[float], thres
         "confirmed": len(confirmed),
     }  # fmt: skip
     if not claims:
-        return at_least(FIDELIDAD_FACTUAL, 1.0, threshold, ["nothing checkable: the dialogue states no values"], details)
+        nothing = ["nothing checkable: the dialogue states no values"]
+        return at_least(FIDELIDAD_FACTUAL, 1.0, threshold, nothing, details)
     reasons = [_reason(claim) for claim in unsupported]
     result = at_least(FIDELIDAD_FACTUAL, (len(claims) - len(unsupported)) / len(claims), threshold, reasons, details)
     critical = sorted({claim.kind for claim in unsupported if claim.kind in CRITICAL_KINDS})

@@ -25,7 +25,14 @@ from typing import Any
 
 from scsf.domains import DomainPack
 from scsf.eval.dialogue import DialogueTurn
-from scsf.eval.fidelity import Claim, claims_from_dialogue, is_supported, seed_references, tool_references
+from scsf.eval.fidelity import (
+    Claim,
+    claims_from_dialogue,
+    id_references,
+    is_supported,
+    seed_references,
+    tool_references,
+)
 from scsf.eval.judge_grounding import content_words, covers, says_number, shares_word, speaks_as
 from scsf.eval.judge_prompt import CONTRADICTED, HONOURED
 from scsf.seeds.schema import Seed
@@ -96,10 +103,9 @@ def value_claims(
 def kind_references(kind: str, seed: Seed, tools: Sequence[Mapping]) -> list[float]:
     """The values of `kind` the seed's ids and the recorded tools state; empty for a kind neither states."""
     id_pattern, field_pattern = re.compile(KINDS[kind].ids), re.compile(KINDS[kind].fields)
-    factual = seed.parametros_factuales
-    ids = [identifier for identifier in factual.entidades_clave if id_pattern.match(identifier)]
-    found = seed_references(seed.model_copy(update={"parametros_factuales": factual.model_copy(
-        update={"entidades_clave": ids, "restricciones": []})})) if ids else []  # fmt: skip
+    found = id_references(
+        identifier for identifier in seed.parametros_factuales.entidades_clave if id_pattern.match(identifier)
+    )
     for call in tools:
         for part in ("arguments", "stated", "result"):
             _field_numbers(call.get(part), field_pattern, found)
