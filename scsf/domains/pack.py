@@ -89,6 +89,11 @@ class DomainPack(PackBase):
     etapas: list[StageSpec] = Field(min_length=2)
     entidades_tipicas: list[str] = Field(min_length=1)
     restricciones_tipicas: list[str] = Field(min_length=1)
+    catalogo_productos: list[str] = Field(
+        default_factory=list,
+        description="kinds of product the industry offers (body styles, plans); factual fidelity flags one the "
+        "assistant offers that neither the seed nor a tool result names",
+    )
     tonos: list[str] = Field(min_length=1)
     herramientas: list[ToolSpec] = Field(default_factory=list)
     personas: list[Persona] = Field(min_length=1)
@@ -105,6 +110,8 @@ class DomainPack(PackBase):
 
     @model_validator(mode="after")
     def _unique_ids(self) -> DomainPack:
+        if bad := [item for item in self.catalogo_productos if not IDENTIFIER.match(item)]:
+            raise ValueError(f"catalogo_productos: {bad} are not snake_case identifiers")
         for field in ("tipos_interaccion", "roles", "etapas", "personas"):
             ids = [item.id for item in getattr(self, field)]
             if len(ids) != len(set(ids)):

@@ -22,6 +22,7 @@ from scsf.eval.base import (
     COHERENCIA_DIALOGO, DIVERSIDAD_LEXICA, FIDELIDAD_FACTUAL, MEMORIZACION, PRIVACY_SCORE, ROUGE_L, THRESHOLD_FIELDS,
     Verdict,
 )  # fmt: skip
+from scsf.eval.catalogue import catalogue_claims
 from scsf.eval.coherence import dialogue_coherence
 from scsf.eval.dialogue import DialogueTurn, dialogue
 from scsf.eval.diversity import lexical_diversity
@@ -132,8 +133,9 @@ class Evaluator:
         def threshold(metric: str) -> float:
             return seed.metricas_calidad.threshold(THRESHOLD_FIELDS[metric])
 
-        references = seed_references(seed) + tool_references(generation.get("tools") or [])
-        claims = claims_from_dialogue(turns) + list(judge_claims)
+        tools = generation.get("tools") or []
+        references = seed_references(seed) + tool_references(tools)
+        claims = [*claims_from_dialogue(turns), *catalogue_claims(turns, seed, pack, tools), *judge_claims]
         results = [
             structural_coherence(
                 turns, pack, seed.parametros_factuales.flujo_esperado, threshold(ROUGE_L), self.labeller,

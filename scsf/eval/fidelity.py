@@ -94,6 +94,17 @@ def tool_references(tools: Iterable[Mapping[str, Any]]) -> list[float]:
     return found
 
 
+def tool_strings(value: Any) -> list[str]:
+    """Every string in the recorded tool calls (model names, versions, products)."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, Mapping):
+        return [text for item in value.values() for text in tool_strings(item)]
+    if isinstance(value, list | tuple):
+        return [text for item in value for text in tool_strings(item)]
+    return []
+
+
 def _collect_numbers(value: Any, found: list[float]) -> None:
     if isinstance(value, bool) or value is None:
         return

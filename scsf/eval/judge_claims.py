@@ -32,6 +32,7 @@ from scsf.eval.fidelity import (
     is_supported,
     seed_references,
     tool_references,
+    tool_strings,
 )
 from scsf.eval.judge_grounding import content_words, covers, says_number, shares_word, speaks_as
 from scsf.eval.judge_prompt import CONTRADICTED, HONOURED
@@ -116,7 +117,7 @@ def product_claims(
     products: Iterable[Reported], turns: Sequence[DialogueTurn], seed: Seed, tools: Sequence[Mapping]
 ) -> list[Claim]:
     """A claim per named product the dialogue writes; supported when a seed entity or a tool result names it."""
-    known = [*seed.parametros_factuales.entidades_clave, *_strings(tools)]
+    known = [*seed.parametros_factuales.entidades_clave, *tool_strings(tools)]
     claims = []
     for product in products:
         words = [word for word in content_words(product.text) if word not in GENERIC]
@@ -172,17 +173,6 @@ def _field_numbers(value: Any, pattern: re.Pattern[str], found: list[float], mat
             _field_numbers(item, pattern, found, matched)
     elif matched and isinstance(value, int | float) and not isinstance(value, bool):
         found.append(float(value))
-
-
-def _strings(value: Any) -> list[str]:
-    """Every string in the recorded tool calls (model names, versions, products)."""
-    if isinstance(value, str):
-        return [value]
-    if isinstance(value, Mapping):
-        return [text for item in value.values() for text in _strings(item)]
-    if isinstance(value, list | tuple):
-        return [text for item in value for text in _strings(item)]
-    return []
 
 
 def _number(value: float) -> str:
