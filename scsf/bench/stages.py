@@ -5,6 +5,10 @@ conversations of several domain packs, one JSON object per line: `id`, `domain`,
 `role`, its `text` and the `stage` a careful human gives it (a stage of the pack allowed on the role's side). The
 labels were written before any labeller was tuned; the keyword labeller's cues were then tuned on the tuning part
 only, so the held-out part is the estimate for unseen dialogue.
+
+`discrimination` checks that the `rouge_l` gate still tells a followed flow from a broken one: the faithful bases of
+the judge calibration set (`judge_data/bases.jsonl`, hand-written to follow their pilot seed's `flujo_esperado`) must
+pass it, and two broken variants of each, made by code, must fail it (`broken_variants`).
 """
 
 from __future__ import annotations
@@ -17,14 +21,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from scsf.bench.judge_set import BASES, load_bases, pilot_seeds
 from scsf.domains import DomainPack, DomainRegistry
 from scsf.errors import ScsfError
+from scsf.eval.base import ROUGE_L, THRESHOLD_FIELDS
 from scsf.eval.dialogue import DialogueTurn
-from scsf.eval.rouge import sequence_rouge_l
-from scsf.eval.stages import StageLabeller, collapse_repeats, label_stages, side_allows
+from scsf.eval.rouge import sequence_rouge_l, structural_coherence
+from scsf.eval.stages import StageLabeller, collapse_repeats, label_stages, observed_sequence, side_allows
 
 STAGE_DATA = Path(__file__).resolve().parent / "stage_data"
 PARTS = ("tuning", "heldout")
+BROKEN = ("reversed", "middle_dropped")
 
 
 @dataclass(frozen=True)
@@ -78,15 +85,20 @@ def stage_bench(
     domains: DomainRegistry | None = None,
     parts: Sequence[str] = PARTS,
     data: Path = STAGE_DATA,
+    bases: Path | None = BASES,
 ) -> dict[str, Any]:
-    """Per labeller and part: turn accuracy, per-stage recall and confusions, mean ROUGE-L F between the labelled and
-    the predicted collapsed stage sequences, fallbacks (a model labeller that fell back) and seconds per conversation."""
+    """Per labeller and part: turn accuracy, per-stage recall and confusions, mean ROUGE-L F between the labelled
+    collapsed stage sequence and the predicted one (`rouge_l`: of the labels; `rouge_l_observed`: of the observed
+    sequence with second stages, which the metric scores; the hand labels give one stage per turn), fallbacks (a model labeller that fell back) and seconds per conversation;
+    with `bases`, also the labeller's `discrimination` on them."""
     domains = domains or DomainRegistry.load()
     sets = {part: load_labelled(data / f"{part}.jsonl", domains) for part in parts}
-    return {
-        name: {part: score_labeller(labeller, conversations, domains) for part, conversations in sets.items()}
-        for name, labeller in labellers.items()
-    }
+    results: dict[str, Any] = {}
+    for name, labeller in labellers.items():
+        results[name] = {part: score_labeller(labeller, conversations, domains) for part, conversations in sets.items()}
+        if bases is not None:
+            results[name]["discrimination"] = discrimination(labeller, domains, bases)
+    return results
 
 
 def score_labeller(
@@ -94,7 +106,7 @@ def score_labeller(
 ) -> dict[str, Any]:
     """The scores of `stage_bench` for one labeller on one set of conversations."""
     confusion: dict[str, Counter[str]] = {}
-    rouge, fallbacks, seconds = [], [], 0.0
+    rouge, rouge_observed, fallbacks, seconds = [], [], [], 0.0
     for conversation in conversations:
         pack: DomainPack = domains.get(conversation.domain)
         started = time.perf_counter()
@@ -104,14 +116,17 @@ def score_labeller(
             fallbacks.append(f"{conversation.id}: {labelling.fallback}")
         for gold, predicted in zip(conversation.stages, labelling.labels, strict=True):
             confusion.setdefault(gold, Counter())[predicted] += 1
-        rouge.append(sequence_rouge_l(collapse_repeats(labelling.labels), collapse_repeats(conversation.stages))[2])
+        gold_sequence = collapse_repeats(conversation.stages)
+        rouge.append(sequence_rouge_l(collapse_repeats(labelling.labels), gold_sequence)[2])
+        rouge_observed.append(sequence_rouge_l(observed_sequence(labelling), gold_sequence)[2])
     turns = sum(sum(row.values()) for row in confusion.values())
     correct = sum(row[gold] for gold, row in confusion.items())
     return {
         "conversations": len(conversations),
         "turns": turns,
         "accuracy": round(correct / turns, 4) if turns else None,
-        "rouge_l": round(sum(rouge) / len(rouge), 4) if rouge else None,
+        "rouge_l": mean(rouge),
+        "rouge_l_observed": mean(rouge_observed),
         "seconds_per_conversation": round(seconds / len(conversations), 3) if conversations else None,
         "fallbacks": fallbacks,
         "per_stage": {
@@ -122,4 +137,52 @@ def score_labeller(
             }
             for gold, row in sorted(confusion.items())
         },
+    }
+
+
+def mean(values: Sequence[float]) -> float | None:
+    """The mean of `values` to 4 decimals; None for none."""
+    return round(sum(values) / len(values), 4) if values else None
+
+
+def broken_variants(messages: Sequence[tuple[str, str]]) -> dict[str, list[tuple[str, str]]]:
+    """Two flow-breaking variants of a dialogue of (role, text) message turns:
+    - `reversed`: the turns in reverse order with roles kept where they are (so they still alternate): each side's
+      texts are reversed among that side's positions;
+    - `middle_dropped`: the middle third dropped, the turns from n // 3 up to n - n // 3 (of n)."""
+    by_role: dict[str, list[str]] = {}
+    for role, text in messages:
+        by_role.setdefault(role, []).append(text)
+    reversed_texts = {role: iter(texts[::-1]) for role, texts in by_role.items()}
+    third = len(messages) // 3
+    return {
+        "reversed": [(role, next(reversed_texts[role])) for role, _ in messages],
+        "middle_dropped": list(messages[:third]) + list(messages[len(messages) - third :]),
+    }
+
+
+def discrimination(labeller: StageLabeller, domains: DomainRegistry, bases: Path = BASES) -> dict[str, Any]:
+    """The `rouge_l` gate (seed threshold, seed `flujo_esperado`) on the faithful bases of `bases` and on their
+    `broken_variants`: how many faithful ones pass, how many broken ones fail, and each score."""
+    seeds = pilot_seeds(domains)
+    cases = []
+    for base in load_bases(bases):
+        seed = seeds[base.seed_id]
+        pack = domains.get(seed.dominio)
+        sides = {role.id: role.lado for role in pack.roles}
+        threshold = seed.metricas_calidad.threshold(THRESHOLD_FIELDS[ROUGE_L])
+        variants = {"faithful": list(base.messages), **broken_variants(base.messages)}
+        scores = {}
+        for name, messages in variants.items():
+            turns = [DialogueTurn(n, role, sides.get(role), text) for n, (role, text) in enumerate(messages, start=1)]
+            scores[name] = structural_coherence(
+                turns, pack, seed.parametros_factuales.flujo_esperado, threshold, labeller
+            ).score
+        cases.append({"base": base.name, "threshold": threshold, **scores})
+    return {
+        "faithful_accepted": sum(case["faithful"] >= case["threshold"] for case in cases),
+        "faithful": len(cases),
+        "broken_rejected": sum(case[name] < case["threshold"] for case in cases for name in BROKEN),
+        "broken": len(cases) * len(BROKEN),
+        "cases": cases,
     }

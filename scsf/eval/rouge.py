@@ -2,8 +2,10 @@
 ROUGE-L against a reference conversation where one exists.
 
 A seed has no reference text, so structural coherence compares stages: each message turn is labelled with a stage of
-the domain pack (`scsf.eval.stages`), consecutive repeats collapse, and the score is the ROUGE-L F-measure between
-that observed stage sequence and a reference flow, stage ids being the tokens (whitespace tokenizer).
+the domain pack (`scsf.eval.stages`), a turn that carries two stages (a greeting that states the need, a follow-up
+that closes) giving both where the labeller says so (`observed_sequence`), consecutive repeats collapse, and the score
+is the ROUGE-L F-measure between that observed stage sequence and a reference flow, stage ids being the tokens
+(whitespace tokenizer).
 
 Which flow gates: the planned flow when the generation record has one (`flow`: the seed's `flujo_esperado` with the
 stages of the plan's flow variation inserted, `scsf.generation.plan`), else `flujo_esperado`. The planned flow is what
@@ -24,7 +26,7 @@ from typing import Any
 from scsf.domains import DomainPack
 from scsf.eval.base import ROUGE_L, MetricResult, at_least
 from scsf.eval.dialogue import DialogueTurn
-from scsf.eval.stages import StageLabeller, collapse_repeats, label_stages
+from scsf.eval.stages import StageLabeller, label_stages, observed_sequence
 from scsf.eval.text import words
 
 
@@ -70,7 +72,7 @@ def structural_coherence(
     only adds the labeller's agreement with it to the details."""
     labelling = label_stages(labeller, turns, pack)
     labels = labelling.labels
-    observed = collapse_repeats(labels)
+    observed = observed_sequence(labelling)
     reference = list(flow) if flow else list(expected)
     precision, recall, fmeasure = sequence_rouge_l(observed, reference)
     details: dict[str, Any] = {

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 STAGE_CUES: dict[str, str] = {
     # stages every pack shares
-    "saludo": "hola buenos buenas dias tardes noches bienvenido bienvenida saludos gusto atenderle presento encantado "
+    "saludo": "hola buen buenos buenas dia dias tardes noches bienvenido bienvenida saludos gusto atenderle presento encantado "
     "habla atiende nombre comunicarse hello morning afternoon welcome name",
     "identificacion_necesidad": "busco buscando necesito necesita interesa interesado quiero queremos motivo ocupo "
     "ocupamos gustaria informes uso presupuesto saber need looking want",
@@ -21,7 +21,8 @@ STAGE_CUES: dict[str, str] = {
     "baja bajar understand option instead",
     "seguimiento": "seguimiento contacto llamare escribire enviare proximo proxima recordatorio confirmo marco llamo "
     "llama llame mando manda mande envio envia escribo follow send email call",
-    "cierre": "gracias adios luego placer excelente atento quedo vemos despedida cuidese thank thanks bye",
+    "cierre": "gracias adios luego placer excelente atento quedo vemos despedida cuidese tenga amable cualquier thank "
+    "thanks bye",
     "abandono": "pensare pensarlo pienso despues aviso momento ocupado veo decidir todavia platico dejeme reviso think later",
     "recuperacion": "retomar retomando retomo nuevamente volver seguimos sigue interesado pendiente escribo salio",
     "escalacion_humano": "gerente supervisor transfiero canalizo especialista area manager transfer",

@@ -14,9 +14,22 @@ heuristic one (`scsf.eval.stage_model`); one with a `label` method also says whe
    stage that answers the previous one in a two-stage flow variation of the pack (objecion -> manejo_objecion,
    abandono -> recuperacion) gets a larger one.
 4. The opening stage (the pack's first) is allowed only on the first OPENING_TURNS turns, and weighs OPENING_WEIGHT
-   there: a greeting that also states a need is the need.
+   there: a greeting that also states a need is the need. The closing stage (the pack's last stage that no flow
+   variation inserts: `cierre`) is allowed only on the last CLOSING_TURNS turns: a "gracias" mid-dialogue is not it.
 5. A turn with no cue at all keeps the previous turn's stage; the first turn then takes the pack's first stage
    allowed on its side (packs list stages in their usual order; the first is the opening).
+
+`labels` hold one primary stage per turn (the benchmark's accuracy and the stage-plan agreement use them). The
+observed sequence (`StageLabelling.sequence`, what `rouge_l` scores) also has the second stage of a turn that carries
+two, which one label per turn cannot give. Only an edge stage makes a turn two-staged (`second_stage`), where it is
+allowed (rule 4):
+- a turn whose first sentence is most like the opening, labelled with another stage, is [opening, label] ("Hola,
+  buenas tardes. Busco una SUV familiar"); one whose last sentence is most like the closing is [label, closing]
+  ("Le envío la cotización hoy. Gracias por su confianza");
+- a turn labelled with the edge stage gets the stage the rest of its sentences are most like, when that scores at
+  least SECOND_MIN: [opening, other] or [other, closing].
+Then an opening stage after another stage is dropped (a greeting returned once the need is stated is still the
+opening exchange), and repeats collapse. Sentences end at ".", "!" or "?" followed by white space.
 
 Measured against hand labels with `scsf.bench.stages` (tuning and held-out parts).
 """
@@ -24,6 +37,7 @@ Measured against hand labels with `scsf.bench.stages` (tuning and held-out parts
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
@@ -38,16 +52,23 @@ StageLabeller = Callable[[Sequence[DialogueTurn], DomainPack], list[str]]
 
 @dataclass(frozen=True)
 class StageLabelling:
-    """One stage id per turn; `fallback` says why a labeller fell back to another one, when it did."""
+    """One stage id per turn; `fallback` says why a labeller fell back to another one, when it did; `sequence`, the
+    observed stage sequence where the labeller gives one beyond its labels (turns of two stages), else None."""
 
     labels: list[str]
     fallback: str | None = None
+    sequence: list[str] | None = None
 
 
 def label_stages(labeller: StageLabeller, turns: Sequence[DialogueTurn], pack: DomainPack) -> StageLabelling:
     """The labeller's `label` result where it has that method (it can report a fallback), else its plain labels."""
     label = getattr(labeller, "label", None)
     return label(turns, pack) if callable(label) else StageLabelling(list(labeller(turns, pack)))
+
+
+def observed_sequence(labelling: StageLabelling) -> list[str]:
+    """The stage sequence the dialogue went through: the labeller's `sequence`, else its labels, repeats collapsed."""
+    return collapse_repeats(labelling.labels if labelling.sequence is None else labelling.sequence)
 
 
 def side_allows(stage_side: str, turn_side: str | None) -> bool:
@@ -60,7 +81,10 @@ STAY_BONUS = 0.05
 CUE_WEIGHT = 3.0
 OPENING_TURNS = 2
 OPENING_WEIGHT = 0.7
-REPLY_BONUS = 0.3
+CLOSING_TURNS = 3
+REPLY_BONUS = 1.0
+SECOND_MIN = 1.2
+SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 STOPWORDS = frozenset(
     fold(
         "que de la el los las un una unos unas y o a en con por para del al se su sus lo le les me mi mis te tu tus "
@@ -123,30 +147,96 @@ class KeywordStageLabeller:
         return self._profiles[id(pack)][1]
 
     def __call__(self, turns: Sequence[DialogueTurn], pack: DomainPack) -> list[str]:
+        """The primary stage of each turn."""
+        return self.label(turns, pack).labels
+
+    def label(self, turns: Sequence[DialogueTurn], pack: DomainPack) -> StageLabelling:
+        """One primary stage per turn and the observed sequence with the turns' second stages (module docstring)."""
         profiles = self.profiles(pack)
         vocabulary = {stem for profile in profiles for stem in profile.weights}
-        opening = pack.etapas[0].id if pack.etapas else None
+        opening, closing = edge_stages(pack)
         replies = {inserted[0]: inserted[1] for inserted in pack.variaciones_flujo.values() if len(inserted) == 2}
+        factor = {opening: OPENING_WEIGHT}
         labels: list[str] = []
+        sequence: list[str] = []
         for index, turn in enumerate(turns):
-            allowed = [
-                p for p in profiles if side_allows(p.side, turn.side) and (p.stage != opening or index < OPENING_TURNS)
-            ] or list(profiles)
+            edges = {closing: index >= len(turns) - CLOSING_TURNS, opening: index < OPENING_TURNS}
+            allowed = [p for p in profiles if side_allows(p.side, turn.side) and edges.get(p.stage, True)] or list(
+                profiles
+            )
             turn_stems = stems(turn.text) & vocabulary
             previous = labels[-1] if labels else None
             if not turn_stems:
                 keep = previous if any(p.stage == previous for p in allowed) else None
                 labels.append(keep or allowed[0].stage)
+                sequence.append(labels[-1])
                 continue
             bonus = {previous: self.stay_bonus}
             if previous in replies:
                 bonus[replies[previous]] = bonus.get(replies[previous], 0.0) + REPLY_BONUS
-            factor = {opening: OPENING_WEIGHT}
             scores = {
                 p.stage: similarity(p, turn_stems) * factor.get(p.stage, 1.0) + bonus.get(p.stage, 0.0) for p in allowed
             }
             labels.append(max(allowed, key=lambda p: scores[p.stage]).stage)
-        return labels
+            sequence += turn_stages(labels[-1], SENTENCE_END.split(turn.text), allowed, vocabulary, opening, closing)
+        return StageLabelling(labels, sequence=without_late_opening(sequence, opening))
+
+
+def edge_stages(pack: DomainPack) -> tuple[str | None, str | None]:
+    """The pack's opening stage (its first) and closing stage (its last one that no flow variation inserts)."""
+    inserted = {stage for stages in pack.variaciones_flujo.values() for stage in stages}
+    regular = [stage.id for stage in pack.etapas if stage.id not in inserted]
+    return (pack.etapas[0].id if pack.etapas else None), (regular[-1] if regular else None)
+
+
+def turn_stages(
+    primary: str,
+    sentences: Sequence[str],
+    allowed: Sequence[StageProfile],
+    vocabulary: set[str],
+    opening: str | None,
+    closing: str | None,
+) -> list[str]:
+    """The stages a turn labelled `primary` adds to the observed sequence, in order: the opening first, the closing
+    last, with the `second_stage` each gives where it is allowed (module docstring)."""
+    stages = [primary]
+    edges = {p.stage for p in allowed} & {opening, closing}
+    if opening in edges:
+        first, rest = text_scores(sentences[:1], allowed, vocabulary), text_scores(sentences[1:], allowed, vocabulary)
+        second = second_stage(primary, opening, first, rest)
+        if second is not None:
+            stages = [second, primary] if primary != opening else [primary, second]
+    if closing in edges:
+        last, rest = text_scores(sentences[-1:], allowed, vocabulary), text_scores(sentences[:-1], allowed, vocabulary)
+        second = second_stage(primary, closing, last, rest)
+        if second is not None:
+            stages = [*stages, second] if primary != closing else [second, *stages]
+    return stages
+
+
+def text_scores(texts: Sequence[str], allowed: Sequence[StageProfile], vocabulary: set[str]) -> dict[str, float]:
+    """The similarity of the allowed stages to the joined `texts` on their own (no context); empty for no cue."""
+    text_stems = stems(" ".join(texts)) & vocabulary
+    return {p.stage: similarity(p, text_stems) for p in allowed} if text_stems else {}
+
+
+def second_stage(primary: str, edge: str | None, edge_part: dict[str, float], rest: dict[str, float]) -> str | None:
+    """The second stage that `edge` (the opening or the closing) gives a turn labelled `primary`, or None: the edge
+    itself where the turn's edge sentence (`edge_part`: the scores of its first sentence for the opening, of its last
+    for the closing; empty where the edge is not allowed or the sentence has no cue) is most like it; where the
+    primary is the edge, the other stage the rest of the turn (`rest` scores) is most like, scoring SECOND_MIN+."""
+    if edge is None or edge not in edge_part:
+        return None
+    if primary != edge:
+        return edge if max(edge_part, key=edge_part.__getitem__) == edge else None
+    other = max((stage for stage in rest if stage != edge), key=rest.__getitem__, default=None)
+    return other if other is not None and rest[other] >= SECOND_MIN else None
+
+
+def without_late_opening(sequence: Sequence[str], opening: str | None) -> list[str]:
+    """The sequence without an opening stage after another stage: a greeting returned after the need was stated
+    still belongs to the opening exchange."""
+    return [stage for index, stage in enumerate(sequence) if stage != opening or set(sequence[:index]) <= {opening}]
 
 
 def similarity(profile: StageProfile, turn_stems: set[str]) -> float:

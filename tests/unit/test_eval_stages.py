@@ -70,7 +70,8 @@ def test_stage_bench_accuracy_confusion_and_rouge_exact(domains: DomainRegistry,
     gold = ["saludo", "identificacion_necesidad", "identificacion_necesidad", "propuesta", "objecion", "cierre"]
     predicted = ["saludo", "saludo", "identificacion_necesidad", "propuesta", "cierre", "cierre"]
     write_set(tmp_path, "tuning", [conversation(gold)])
-    scores = stage_bench({"fixed": lambda t, p: predicted}, domains, parts=["tuning"], data=tmp_path)["fixed"]["tuning"]
+    bench = stage_bench({"fixed": lambda t, p: predicted}, domains, parts=["tuning"], data=tmp_path, bases=None)
+    scores = bench["fixed"]["tuning"]
     assert (scores["turns"], scores["accuracy"]) == (6, round(4 / 6, 4))
     assert scores["per_stage"]["identificacion_necesidad"] == {
         "turns": 2,
@@ -80,8 +81,9 @@ def test_stage_bench_accuracy_confusion_and_rouge_exact(domains: DomainRegistry,
     assert scores["per_stage"]["objecion"]["confused_with"] == {"cierre": 1}
     # collapsed: gold saludo>identificacion>propuesta>objecion>cierre (5), predicted saludo>identificacion>propuesta>
     # cierre (4); LCS 4: precision 1, recall 4/5
-    assert scores["rouge_l"] == pytest.approx(round(2 * 0.8 / 1.8, 4))
+    assert scores["rouge_l"] == scores["rouge_l_observed"] == pytest.approx(round(2 * 0.8 / 1.8, 4))  # no sequence
     assert scores["fallbacks"] == []
+    assert "discrimination" not in bench["fixed"]
 
 
 # the model-based labeller
