@@ -3,18 +3,23 @@
 
 `Evaluator.evaluate_many` gives the same verdicts as `evaluate` one by one, batched: the message turns of a batch of
 conversations go through one `scan_many` call, each distinct text once; with `workers` > 1 batches are evaluated in
-worker processes, each with its own warmed scanner (the judge, a model, is asked in this process)."""
+worker processes, each with its own warmed scanner (the judge, a model, is asked in this process).
+
+Two details do not gate: the `rouge_l` result's `text_rouge_l`, against the real conversation a seed was extracted
+from where one is given (`scsf.eval.reference`: a privacy signal, not a quality), and with a judge the
+`fidelidad_factual` result's `judge` (its model and prompt version), so a verdict names the judge behind it."""
 
 from __future__ import annotations
 
 import os
 from collections import deque
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import replace
 from itertools import islice
 from multiprocessing import get_context
 from multiprocessing.context import BaseContext
-from typing import Protocol
+from typing import Any, NamedTuple, Protocol
 
 from scsf.domains import DomainPack, DomainRegistry
 from scsf.errors import ScsfError
@@ -27,8 +32,10 @@ from scsf.eval.coherence import dialogue_coherence
 from scsf.eval.dialogue import DialogueTurn, dialogue
 from scsf.eval.diversity import lexical_diversity
 from scsf.eval.fidelity import Claim, claims_from_dialogue, factual_fidelity, seed_references, tool_references
+from scsf.eval.judge_prompt import PROMPT_VERSION
 from scsf.eval.memorization import memorization_not_measured
 from scsf.eval.privacy import TextScanner, privacy_score
+from scsf.eval.reference import Reference, reference_rouge_l
 from scsf.eval.rouge import structural_coherence
 from scsf.eval.stages import KeywordStageLabeller, StageLabeller
 from scsf.privacy.base import PiiFinding
@@ -38,7 +45,16 @@ from scsf.seeds.schema import Seed
 BATCH_SIZE = 64
 """Conversations whose message turns are scanned together (and handed to a worker as one task)."""
 
-Item = tuple[Conversation, Seed, Sequence[Claim]]
+
+class Item(NamedTuple):
+    """What a batch (in this process or a worker) needs of one conversation: the judge's claims and identity, asked
+    for in this process, and its reference conversation, read from the store."""
+
+    conversation: Conversation
+    seed: Seed
+    judge_claims: Sequence[Claim] = ()
+    judge: dict[str, Any] | None = None
+    reference: Reference | None = None
 
 
 class EvaluationError(ScsfError):
@@ -70,18 +86,39 @@ class Evaluator:
         self.labeller = labeller or KeywordStageLabeller()
         self.judge = judge
 
-    def evaluate(self, conversation: Conversation, seed: Seed, judge_claims: Sequence[Claim] = ()) -> Verdict:
-        """All six metrics; `judge_claims` (from a judge model) are checked beside the deterministic ones."""
-        return self._evaluate_batch([(conversation, seed, self._with_judge(conversation, seed, judge_claims))])[0]
+    @property
+    def judge_identity(self) -> dict[str, Any] | None:
+        """The judge's model and prompt version, recorded in the `fidelidad_factual` details; None without a judge."""
+        if self.judge is None:
+            return None
+        return {"model": getattr(self.judge, "model_name", None), "prompt_version": PROMPT_VERSION}
+
+    def evaluate(
+        self,
+        conversation: Conversation,
+        seed: Seed,
+        judge_claims: Sequence[Claim] = (),
+        reference: Reference | None = None,
+    ) -> Verdict:
+        """All six metrics; `judge_claims` (from a judge model) are checked beside the deterministic ones; with a
+        `reference` (the real conversation the seed was extracted from) the text ROUGE-L against it is recorded."""
+        return self._evaluate_batch([self._item(conversation, seed, judge_claims, reference)])[0]
 
     def evaluate_many(
-        self, pairs: Iterable[tuple[Conversation, Seed]], *, workers: int | None = 1, batch_size: int = BATCH_SIZE
+        self,
+        pairs: Iterable[tuple[Conversation, Seed]],
+        *,
+        workers: int | None = 1,
+        batch_size: int = BATCH_SIZE,
+        references: Mapping[str, Reference] | None = None,
     ) -> Iterator[Verdict]:
-        """The verdict of each (conversation, seed), in order, equal to `evaluate`'s. `workers` > 1 evaluates
-        batches in that many processes (None: one per CPU; each loads its scanner, seconds), which the scanner,
-        domains and labeller must pickle to; a script doing so needs the `if __name__ == "__main__":` guard."""
+        """The verdict of each (conversation, seed), in order, equal to `evaluate`'s (with the reference that
+        `references` gives the seed id, if any). `workers` > 1 evaluates batches in that many processes (None: one
+        per CPU; each loads its scanner, seconds), which the scanner, domains and labeller must pickle to; a script
+        doing so needs the `if __name__ == "__main__":` guard."""
         workers = workers or len(os.sched_getaffinity(0))
-        items = ((conversation, seed, self._with_judge(conversation, seed)) for conversation, seed in pairs)
+        references = references or {}
+        items = (self._item(conversation, seed, reference=references.get(seed.seed_id)) for conversation, seed in pairs)
         batches = iter(lambda: list(islice(items, batch_size)), [])
         if workers == 1:
             for batch in batches:
@@ -99,35 +136,34 @@ class Evaluator:
             while pending:
                 yield from pending.popleft().result()
 
-    def _with_judge(self, conversation: Conversation, seed: Seed, claims: Sequence[Claim] = ()) -> Sequence[Claim]:
+    def _item(
+        self, conversation: Conversation, seed: Seed, claims: Sequence[Claim] = (), reference: Reference | None = None
+    ) -> Item:
+        """The item of a conversation, the judge (if any) asked here."""
         if self.judge is None:
-            return claims
+            return Item(conversation, seed, claims, None, reference)
         self._check_seed(conversation, seed)
-        return [*claims, *self.judge(conversation, seed, self.domains.get(seed.dominio))]
+        claims = [*claims, *self.judge(conversation, seed, self.domains.get(seed.dominio))]
+        return Item(conversation, seed, claims, self.judge_identity, reference)
 
     def _evaluate_batch(self, batch: Sequence[Item]) -> list[Verdict]:
         """Verdicts of a batch whose turn texts are scanned in one call, each distinct text once."""
         dialogues = []
-        for conversation, seed, _ in batch:
+        for conversation, seed, *_ in batch:
             self._check_seed(conversation, seed)
             pack = self.domains.get(seed.dominio)
             dialogues.append((pack, dialogue(conversation, pack)))
         texts = list(dict.fromkeys(turn.text for _, turns in dialogues for turn in turns))
         found = dict(zip(texts, self.scanner.scan_many(texts), strict=True))
         return [
-            self._verdict(conversation, seed, claims, pack, turns, [found[turn.text] for turn in turns])
-            for (conversation, seed, claims), (pack, turns) in zip(batch, dialogues, strict=True)
+            self._verdict(item, pack, turns, [found[turn.text] for turn in turns])
+            for item, (pack, turns) in zip(batch, dialogues, strict=True)
         ]
 
     def _verdict(
-        self,
-        conversation: Conversation,
-        seed: Seed,
-        judge_claims: Sequence[Claim],
-        pack: DomainPack,
-        turns: Sequence[DialogueTurn],
-        findings: Sequence[Sequence[PiiFinding]],
+        self, item: Item, pack: DomainPack, turns: Sequence[DialogueTurn], findings: Sequence[Sequence[PiiFinding]]
     ) -> Verdict:
+        conversation, seed, judge_claims = item.conversation, item.seed, item.judge_claims
         generation = conversation.generation
 
         def threshold(metric: str) -> float:
@@ -136,12 +172,20 @@ class Evaluator:
         tools = generation.get("tools") or []
         references = seed_references(seed) + tool_references(tools)
         claims = [*claims_from_dialogue(turns), *catalogue_claims(turns, seed, pack, tools), *judge_claims]
+        structure = structural_coherence(
+            turns, pack, seed.parametros_factuales.flujo_esperado, threshold(ROUGE_L), self.labeller,
+            generation.get("stage_plan"), generation.get("flow"),
+        )  # fmt: skip
+        fidelity = factual_fidelity(claims, references, threshold(FIDELIDAD_FACTUAL))
+        if item.reference is not None:
+            structure = replace(
+                structure, details={**structure.details, "text_rouge_l": reference_rouge_l(turns, item.reference)}
+            )
+        if item.judge is not None:
+            fidelity = replace(fidelity, details={**fidelity.details, "judge": item.judge})
         results = [
-            structural_coherence(
-                turns, pack, seed.parametros_factuales.flujo_esperado, threshold(ROUGE_L), self.labeller,
-                generation.get("stage_plan"), generation.get("flow"),
-            ),
-            factual_fidelity(claims, references, threshold(FIDELIDAD_FACTUAL)),
+            structure,
+            fidelity,
             lexical_diversity([turn.text for turn in turns], threshold(DIVERSIDAD_LEXICA)),
             dialogue_coherence(turns, seed, pack, threshold(COHERENCIA_DIALOGO)),
             privacy_score(turns, findings, threshold(PRIVACY_SCORE)),

@@ -1,7 +1,8 @@
 """Evaluation of a run (`scsf-appliance eval RUN_ID`, and the gate inside `run`): every conversation through the six
-metrics (`Evaluator.evaluate_many`, batched), then diversity forcing over those that passed (at most `max_copies` of
-any conversation, exact or near-duplicate; a surplus copy is rejected naming its twin), all verdicts stored in one
-transaction."""
+metrics (`Evaluator.evaluate_many`, batched; a conversation whose seed was extracted from an imported conversation
+also gets the text ROUGE-L against that one, which does not gate), then diversity forcing over those that passed (at
+most `max_copies` of any conversation, exact or near-duplicate; a surplus copy is rejected naming its twin), all
+verdicts stored in one transaction."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from scsf.seeds.cache import SeedCache
 from scsf.seeds.conversation import Conversation
 from scsf.seeds.schema import Seed
 from scsf.store import Store
+from scsf.store.references import ReferenceRepository
 from scsf.store.verdicts import VerdictRepository
 
 DIVERSITY = "diversidad_dataset"
@@ -43,6 +45,9 @@ def evaluate_run(
     store.get_run(run_id)  # a clear error for an unknown run
     seeds = seeds or SeedCache(store, evaluator.domains)
     read: deque[Conversation] = deque()  # conversations handed to the evaluator, awaiting their verdicts
+    references = ReferenceRepository(store).of_run(run_id)  # read before the conversations' cursor is open
+    # passed only when there are some, so that a gate taking no `references` (the runner's test stubs) still serves
+    with_references = {"references": references} if references else {}
 
     def pairs() -> Iterator[tuple[Conversation, Seed]]:
         for conversation in store.conversations(run_id):
@@ -50,7 +55,7 @@ def evaluate_run(
             yield conversation, seeds.get(conversation.seed_id, conversation.seed_version)
 
     verdicts, texts = [], {}
-    for verdict in evaluator.evaluate_many(pairs()):
+    for verdict in evaluator.evaluate_many(pairs(), **with_references):
         conversation = read.popleft()
         verdicts.append(verdict)
         if verdict.accepted:
@@ -74,4 +79,3 @@ def evaluate_run(
     if twins:
         rejected[DIVERSITY] = len(twins)
     return RunEvaluation(run_id, len(verdicts), sum(v.accepted for v in verdicts), rejected, len(twins))
-
