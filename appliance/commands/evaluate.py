@@ -32,10 +32,15 @@ def eval_run(
 ) -> None:
     """Score every conversation of a run (Table 1 metrics, diversity forcing) and store accept/reject verdicts."""
     from scsf.eval.evaluator import Evaluator
+    from scsf.pipeline.config import RunConfig
     from scsf.pipeline.evaluation import evaluate_run
+    from scsf.pipeline.judge_backend import judge_summary, open_judge
     from scsf.privacy import PiiScanner
 
-    llm_judge = _open_judge(judge_model, judge_endpoint) if judge or judge_model or judge_endpoint else None
+    llm_judge = None
+    if judge or judge_model or judge_endpoint:
+        options = {"judge": True, "judge_model": judge_model, "judge_endpoint": judge_endpoint}
+        llm_judge = open_judge(RunConfig.build(options, where="eval --judge"), state.home.ensure())
     try:
         with open_store() as store:
             total = store.count_conversations(run_id)
@@ -50,7 +55,7 @@ def eval_run(
     finally:
         if llm_judge is not None:
             llm_judge.backend.close()
-    judged = _judge_summary(llm_judge)
+    judged = judge_summary([llm_judge] if llm_judge else [])
     if as_json:
         print_json({**result.__dict__, "judge": judged})
         return
@@ -64,36 +69,6 @@ def eval_run(
     for metric, count in sorted(result.rejected_by_metric.items()):
         console.print(f"  rejected by {metric}: {count}")
     console.print(f"details: `scsf-appliance quality {run_id}`")
-
-
-def _open_judge(model: str | None, endpoint: str | None):
-    """The LlmJudge: llama.cpp with the manifest's judge model (or `model`), or an OpenAI-compatible loopback
-    server at `endpoint` serving `model` (default: the manifest judge's name)."""
-    from scsf.eval.judge import LlmJudge
-    from scsf.models.catalog import ModelCatalog
-    from scsf.pipeline.backend import open_backend
-    from scsf.pipeline.config import RunConfig
-
-    home = state.home.ensure()
-    name = model or ModelCatalog.load(home).default("judge").name
-    options = {"backend": "openai", "endpoints": [endpoint]} if endpoint else {}
-    config = RunConfig.build({**options, "model": name}, where="eval --judge")
-    return LlmJudge(open_backend(config, home))
-
-
-def _judge_summary(judge) -> dict | None:
-    from scsf.eval.judge_prompt import PROMPT_VERSION
-
-    if judge is None:
-        return None
-    info = judge.backend.model_info
-    usage = judge.usage
-    return {
-        "model": info.get("name"), "backend": info.get("backend", judge.backend.name), "sha256": info.get("sha256"),
-        "prompt": PROMPT_VERSION,
-        "conversations": usage.conversations, "calls": usage.calls, "failed": usage.failed,
-        "completion_tokens": usage.completion_tokens, "seconds": round(usage.seconds, 1),
-    }  # fmt: skip
 
 
 def quality(
@@ -145,7 +120,12 @@ def quality(
             for value, count in distribution["all"][aspect].items()
         ]
         + [
-            [aspect, "min / median / max", _spread(distribution["accepted"][aspect]), _spread(distribution["all"][aspect])]
+            [
+                aspect,
+                "min / median / max",
+                _spread(distribution["accepted"][aspect]),
+                _spread(distribution["all"][aspect]),
+            ]
             for aspect in ("turns", "words")
         ],
     )
@@ -157,4 +137,3 @@ def quality(
 
 def _spread(summary: dict | None) -> str:
     return "-" if summary is None else f"{summary['min']} / {summary['median']} / {summary['max']}"
-

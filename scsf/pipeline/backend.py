@@ -3,6 +3,7 @@ catalog, or an HTTP backend (OpenAI-compatible servers, opt-in cloud APIs) with 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from pydantic import ValidationError
@@ -17,6 +18,9 @@ from scsf.validation import describe_first_error
 
 # Backend options that open the network; only the run-level `allow_network_egress` may set them.
 EGRESS_FIELDS = {"allow_network_egress", "allow_remote"}
+LOCAL_BACKENDS = {"llamacpp"}  # in process: the model sits in this process's memory and opens no socket
+
+BackendFactory = Callable[[RunConfig], Backend]
 
 
 def open_backend(config: RunConfig, home: Home) -> Backend:
@@ -50,7 +54,9 @@ def _remote_options(config: RunConfig, cls: type[Backend]) -> dict[str, Any]:
         raise ConfigError(f"run config: backend {config.backend} needs `model` (the name the server serves)")
     fields = cls.Options.model_fields
     if egress := EGRESS_FIELDS & set(config.backend_options):
-        raise ConfigError(f"run config: backend_options.{min(egress)} is not allowed; set allow_network_egress in [run]")
+        raise ConfigError(
+            f"run config: backend_options.{min(egress)} is not allowed; set allow_network_egress in [run]"
+        )
     options: dict[str, Any] = {"model": config.model, **config.backend_options}
     if config.endpoints:
         options["endpoints"] = list(config.endpoints)

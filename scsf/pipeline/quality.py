@@ -1,5 +1,6 @@
 """The `quality` section of a run report: what the acceptance gate decided and why, regeneration, and the
-distribution report, all read back from the store (so a resumed run reports the same)."""
+distribution report, all read back from the store (so a resumed run reports the same), and the judge model the
+gate asked in the `execute` call that finished the run (every call evaluates the whole run again)."""
 
 from __future__ import annotations
 
@@ -14,13 +15,15 @@ from scsf.store.verdicts import VerdictRepository
 TOP_REASONS = 5
 
 
-def quality_section(store: Store, run_id: str) -> dict[str, Any]:
-    """Gate on/off, accepted/rejected counts, rejections per metric and their most frequent reasons, thresholds,
-    regeneration rounds and replacements, per-seed acceptance and the distributions over accepted vs all."""
+def quality_section(store: Store, run_id: str, judge: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Gate on/off, the judge (`judge_summary`: model, sha256, prompt version, calls, failures, seconds; None when
+    off), accepted/rejected counts, rejections per metric and their most frequent reasons, thresholds, regeneration
+    rounds and replacements, per-seed acceptance and the distributions over accepted vs all."""
     config = RunConfig.model_validate(store.get_run(run_id)["config"])
     target = store.planned_count(run_id)
     if not config.quality_gate:
-        return {"gate": "off", "summary": "quality gate off: the dataset holds every stored conversation, unevaluated"}
+        summary = "quality gate off: the dataset holds every stored conversation, unevaluated"
+        return {"gate": "off", "judge": None, "summary": summary}
     repository = VerdictRepository(store)
     verdicts = repository.of_run(run_id)
     accepted = sum(verdict.accepted for verdict in verdicts)
@@ -29,6 +32,7 @@ def quality_section(store: Store, run_id: str) -> dict[str, Any]:
     decisions = {verdict.conversation_id: verdict.accepted for verdict in verdicts}
     return {
         "gate": "on",
+        "judge": judge,
         "target": target,
         "evaluated": len(verdicts),
         "accepted": accepted,

@@ -9,16 +9,18 @@ from typing import Any
 
 import scsf
 from scsf.paths import Home
+from scsf.pipeline.backend import LOCAL_BACKENDS
 from scsf.pipeline.quality import quality_section
 from scsf.reports import load_private_key, write_signed_report
 from scsf.store import Store
 
 REPORT_FORMAT = "scsf-run-report/1"
-LOCAL_BACKENDS = {"llamacpp"}  # in-process: no socket is opened
 
 
-def run_report_document(store: Store, run_id: str, model: dict[str, Any], run_dir: Path) -> dict[str, Any]:
-    """Everything an auditor needs to trace the run's dataset back to its seeds and model."""
+def run_report_document(
+    store: Store, run_id: str, model: dict[str, Any], run_dir: Path, judge: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """Everything an auditor needs to trace the run's dataset back to its seeds, model and judge (`judge_summary`)."""
     run = store.get_run(run_id)
     events, head = store.verify_audit_chain()
     seeds = store.run_seeds(run_id)
@@ -37,14 +39,15 @@ def run_report_document(store: Store, run_id: str, model: dict[str, Any], run_di
             "stored": store.count_conversations(run_id),
             "failed_attempts": store.failed_attempts(run_id),
         },
-        "quality": quality_section(store, run_id),
+        "quality": quality_section(store, run_id, judge),
         "artifacts": [
             {"kind": a["kind"], "path": _relative(Path(a["path"]), run_dir), "sha256": a["sha256"]}
             for a in store.artifacts(run_id)
         ],
         "privacy": {
             "seeds_declared_pii_free": not any(
-                store.get_seed(seed["seed_id"], seed["version"]).document["privacidad"]["contiene_pii"] for seed in seeds
+                store.get_seed(seed["seed_id"], seed["version"]).document["privacidad"]["contiene_pii"]
+                for seed in seeds
             ),
             "backend": model.get("backend"),
             "network_egress": network_egress(model, run["config"]),
@@ -60,9 +63,11 @@ def run_report_document(store: Store, run_id: str, model: dict[str, Any], run_di
     }
 
 
-def write_run_report(store: Store, home: Home, run_id: str, model: dict[str, Any], run_dir: Path) -> Path:
+def write_run_report(
+    store: Store, home: Home, run_id: str, model: dict[str, Any], run_dir: Path, judge: dict[str, Any] | None = None
+) -> Path:
     """Build, sign and write `report.json` + `report.md` in `run_dir`; records the report in the audit log."""
-    document = run_report_document(store, run_id, model, run_dir)
+    document = run_report_document(store, run_id, model, run_dir, judge)
     paths = write_signed_report(run_dir, document, load_private_key(home.keys))
     store.audit("report.signed", {"path": str(paths.json), "audit_head": document["audit"]["head_hash"]}, run_id)
     return paths.json
@@ -74,7 +79,9 @@ def network_egress(model: dict[str, Any], config: dict[str, Any]) -> str:
         return "none"
     if not config.get("allow_network_egress"):
         return "loopback only"
-    return f"allowed by run config (allow_network_egress): {', '.join(model.get('endpoints', [])) or model.get('backend')}"
+    return (
+        f"allowed by run config (allow_network_egress): {', '.join(model.get('endpoints', [])) or model.get('backend')}"
+    )
 
 
 def _relative(path: Path, base: Path) -> str:

@@ -1,5 +1,6 @@
 """`scsf-appliance eval RUN_ID --judge` on a tiny stored run: one faithful conversation, one with an invented model
-and a wrong down payment. Once with a scripted judge (the plumbing), once with the real 0.5B through llama.cpp."""
+and a wrong down payment. Once with a scripted judge double (the CLI's plumbing, whatever the judge's prompt), once
+with the real 0.5B through llama.cpp."""
 
 from __future__ import annotations
 
@@ -12,10 +13,10 @@ import pytest
 from typer.testing import CliRunner
 
 from appliance.cli import app
-from appliance.commands import evaluate
 from scsf.domains import DomainRegistry
-from scsf.eval.judge import LlmJudge
+from scsf.errors import ConfigError
 from scsf.paths import Home
+from scsf.pipeline import judge_backend
 from scsf.store import Store
 from scsf.store.duckdb import RunItem
 
@@ -23,6 +24,7 @@ sys.path.insert(0, str(Path(__file__).parents[1] / "unit"))
 sys.path.insert(0, str(Path(__file__).parents[1]))
 from eval_cases import FAITHFUL, conversation, make_seed
 from scripted_backend import ScriptedBackend
+from test_runner_judge import ScriptedJudge
 
 RUN_ID = "run-test"
 TEST_MODEL = "qwen2.5-coder-0.5b-instruct-q4_k_m"
@@ -52,14 +54,25 @@ def stored_run(tmp_path: Path) -> Path:
 
 
 def test_eval_with_a_scripted_judge(stored_run: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    backend = ScriptedBackend(default=lambda request: json.dumps(_no_findings(request), ensure_ascii=False))
-    monkeypatch.setattr(evaluate, "_open_judge", lambda model, endpoint: LlmJudge(backend))
+    backend = ScriptedBackend()
+    monkeypatch.setattr(judge_backend, "open_backend", lambda config, home: backend)
+    monkeypatch.setattr(judge_backend, "LlmJudge", ScriptedJudge)
     result = runner.invoke(app, ["--home", str(stored_run), "eval", RUN_ID, "--judge", "--json"])
     assert result.exit_code == 0, result.output
     payload = json.loads(result.stdout)
     assert payload["accepted"] == 1 and payload["rejected_by_metric"] == {"fidelidad_factual": 1}
     assert payload["judge"]["model"] == "scripted-test-model" and payload["judge"]["calls"] == 2
     assert backend.closed
+
+
+def test_eval_refuses_a_judge_endpoint_off_the_machine(stored_run: Path) -> None:
+    result = runner.invoke(
+        app, ["--home", str(stored_run), "eval", RUN_ID, "--judge-endpoint", "http://example.com/v1"]
+    )
+    assert isinstance(result.exception, ConfigError)
+    assert result.exception.msg == (
+        "eval --judge: judge_endpoint: 'http://example.com/v1' is not loopback; the judge runs on this machine only"
+    )
 
 
 def test_quality_prints_the_distribution_after_eval(stored_run: Path) -> None:
@@ -84,14 +97,3 @@ def test_eval_judge_through_the_real_model(stored_run: Path, monkeypatch: pytest
     assert f"run {RUN_ID}: 1/2 accepted" in result.output  # the 35 % down payment is caught without the judge too
     quality = runner.invoke(app, ["--home", str(stored_run), "quality", RUN_ID, "--json"])
     assert quality.exit_code == 0, quality.output
-
-
-def _no_findings(request) -> dict:
-    """A valid answer that reports nothing, for any dialogue and seed (the request's schema says which slots)."""
-    slots = request.json_schema["properties"]
-    return {
-        "valores": {kind: None for kind in slots["valores"]["properties"]},
-        "productos": [],
-        "restricciones": {name: {"estado": "no_mencionada", "turno": 1} for name in slots["restricciones"]["required"]},
-        "cambio_rol": [],
-    }

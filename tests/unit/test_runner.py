@@ -21,7 +21,8 @@ from scsf.hashing import file_sha256
 from scsf.paths import Home
 from scsf.pipeline.config import RunConfig
 from scsf.pipeline.evaluation import RunEvaluation
-from scsf.pipeline.runner import Runner, conversation_id
+from scsf.pipeline.planner import conversation_id
+from scsf.pipeline.runner import Runner
 from scsf.reports import generate_keypair, verify_report_file
 from scsf.seeds.conversation import Conversation
 from scsf.seeds.importer import PILOT_SEEDS, import_seed_files
@@ -71,13 +72,18 @@ class Recorder:
 
 class StubGate:
     """An evaluator whose decision is `accept(conversation)`: one metric, `coherencia_dialogo`, scored 1 or 0, so
-    only the gate's plumbing is under test (the metrics have their own tests)."""
+    only the gate's plumbing is under test (the metrics have their own tests). A `judge` is asked about every
+    conversation; its claims are not scored."""
 
-    def __init__(self, domains: DomainRegistry, accept: Callable[[Conversation], bool] = lambda conversation: True) -> None:
-        self.domains, self.accept, self.evaluated = domains, accept, 0
+    def __init__(
+        self, domains: DomainRegistry, judge: Any = None, accept: Callable[[Conversation], bool] = lambda c: True
+    ) -> None:
+        self.domains, self.judge, self.accept, self.evaluated = domains, judge, accept, 0
 
     def evaluate(self, conversation: Conversation, seed: Any) -> Verdict:
         self.evaluated += 1
+        if self.judge is not None:
+            self.judge(conversation, seed, self.domains.get(seed.dominio))
         passed = self.accept(conversation)
         result = MetricResult("coherencia_dialogo", float(passed), 0.85, passed, [] if passed else ["stub rejects it"])
         return Verdict.from_results(conversation.conversation_id, [result])
@@ -116,7 +122,7 @@ def runner_for(
     scsf_home: Home, store: Store, domains: DomainRegistry, backend: ScriptedBackend, gate: StubGate | None = None
 ) -> Runner:
     """A Runner on `backend` whose gate is `gate` (default: one accepting everything)."""
-    return Runner(scsf_home, store, domains, lambda config: backend, lambda domains: gate or StubGate(domains))
+    return Runner(scsf_home, store, domains, lambda config: backend, lambda domains, judge: gate or StubGate(domains, judge))
 
 
 PLAIN = VariationConfig(flows={"happy_path": 1.0}, noise_rate=0.0, tools=False)

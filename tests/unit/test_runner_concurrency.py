@@ -1,6 +1,7 @@
 """The Runner's scheduling: conversations in flight, Ctrl-C finishing in-flight work, time budget, stop requests,
 seed tags and the output folder (scripted backends, real threads and a real SIGINT)."""
 
+# ruff: noqa: F811 (the fixtures imported from test_runner are test parameters)
 from __future__ import annotations
 
 import signal

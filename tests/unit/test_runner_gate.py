@@ -2,6 +2,7 @@
 until the planned count is accepted or the budget is spent, and a run killed at any point resumes to the same result
 without duplicates (scripted backend, stub gate; the metrics have their own tests)."""
 
+# ruff: noqa: F811 (the fixtures imported from test_runner are test parameters)
 from __future__ import annotations
 
 import threading
@@ -33,7 +34,7 @@ from scsf.store.verdicts import VerdictRepository
 
 def accept_from_index(first: int):
     """A gate accepting the conversations planned at index `first` or later (replacements get the next free ones)."""
-    return lambda domains: StubGate(domains, lambda conversation: conversation.index >= first)
+    return lambda domains, judge: StubGate(domains, judge, lambda conversation: conversation.index >= first)
 
 
 def run(scsf_home, store, domains, gate_factory, backend=None, observer=None, **changes: Any):
@@ -83,7 +84,7 @@ def test_dataset_holds_only_accepted_conversations(scsf_home, store, domains, se
 
 
 def test_gate_off_exports_everything_and_never_builds_an_evaluator(scsf_home, store, domains) -> None:
-    def no_evaluator(domains):
+    def no_evaluator(domains, judge):
         raise AssertionError("the gate is off: no evaluator")
 
     run_id, outcome = run(scsf_home, store, domains, no_evaluator, quality_gate=False)
@@ -140,7 +141,7 @@ def test_regeneration_stops_when_the_budget_is_spent(scsf_home, store, domains) 
 
 def test_regeneration_stops_once_the_target_is_accepted(scsf_home, store, domains) -> None:
     gate = StubGate(domains)
-    _, outcome = run(scsf_home, store, domains, lambda domains: gate, regenerate_rejected=True)
+    _, outcome = run(scsf_home, store, domains, lambda domains, judge: gate, regenerate_rejected=True)
     assert (outcome.stored, outcome.accepted, outcome.replacements) == (6, 6, 0)
     assert gate.evaluated == 6
 
@@ -221,13 +222,13 @@ def test_a_run_killed_during_export_resumes_to_the_same_dataset(scsf_home, store
         raise KeyboardInterrupt
 
     monkeypatch.setattr(runner_module, "write_sharegpt", killed)
-    runner = runner_for(scsf_home, store, domains, ScriptedBackend(), StubGate(domains, lambda c: c.index == 0))
+    runner = runner_for(scsf_home, store, domains, ScriptedBackend(), StubGate(domains, accept=lambda c: c.index == 0))
     run_id = runner.plan(config())
     with pytest.raises(KeyboardInterrupt):
         runner.execute(run_id, Recorder())
     assert store.get_run(run_id)["status"] == "interrupted"
     monkeypatch.setattr(runner_module, "write_sharegpt", real_write)
-    outcome = runner_for(scsf_home, store, domains, ScriptedBackend(), StubGate(domains, lambda c: c.index == 0)).execute(
+    outcome = runner_for(scsf_home, store, domains, ScriptedBackend(), StubGate(domains, accept=lambda c: c.index == 0)).execute(
         run_id, Recorder()
     )
     assert (outcome.status, outcome.stored, outcome.accepted) == ("completed", 6, 3)
