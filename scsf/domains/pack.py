@@ -65,6 +65,14 @@ class ToolSpec(PackBase):
         return value
 
 
+class RestrictionCheck(PackBase):
+    """How the judge checks a restriction: a question about one sentence of the assistant side, and the answer
+    that contradicts the restriction (`sin_aval`: "¿el plan pide un aval?", contradicted by "si")."""
+
+    pregunta: str = Field(min_length=5)
+    contradice: Literal["si", "no"]
+
+
 class Persona(PackBase):
     """A profile of the user-side interlocutor, for persona variation."""
 
@@ -94,6 +102,9 @@ class DomainPack(PackBase):
         description="kinds of product the industry offers (body styles, plans); factual fidelity flags one the "
         "assistant offers that neither the seed nor a tool result names",
     )
+    verificacion_restricciones: dict[str, RestrictionCheck] = Field(
+        default_factory=dict, description="restriction id -> the judge's question that checks it"
+    )
     tonos: list[str] = Field(min_length=1)
     herramientas: list[ToolSpec] = Field(default_factory=list)
     personas: list[Persona] = Field(min_length=1)
@@ -110,8 +121,9 @@ class DomainPack(PackBase):
 
     @model_validator(mode="after")
     def _unique_ids(self) -> DomainPack:
-        if bad := [item for item in self.catalogo_productos if not IDENTIFIER.match(item)]:
-            raise ValueError(f"catalogo_productos: {bad} are not snake_case identifiers")
+        for field in ("catalogo_productos", "verificacion_restricciones"):
+            if bad := [item for item in getattr(self, field) if not IDENTIFIER.match(item)]:
+                raise ValueError(f"{field}: {bad} are not snake_case identifiers")
         for field in ("tipos_interaccion", "roles", "etapas", "personas"):
             ids = [item.id for item in getattr(self, field)]
             if len(ids) != len(set(ids)):

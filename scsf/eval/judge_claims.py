@@ -1,7 +1,7 @@
 """From the judge's answer to Claims: code, not the model, decides what is supported.
 
 Every reported item first passes the hallucination guard (`judge_grounding`): a value or product counts only if the
-turn named, or else the nearest turn, writes it; a restriction only if that turn shares a word with it. Then:
+turn named, or else the nearest turn, writes it. Then:
 
 - values are checked by kind where the seed or a recorded tool states that kind (`plazo_meses` against
   `plazo_48_meses` and the tools' `plazo_meses`), else left to factual fidelity's by-number comparison. No double
@@ -9,10 +9,11 @@ turn named, or else the nearest turn, writes it; a restriction only if that turn
   turns their verdict round (stated "20 meses" is supported by number, the 20 % down payment, but is no term of the
   seed). A value they state and already find unsupported is counted once, by them;
 - products are supported only when a seed entity or a tool result names them (`Sedán compacto` for
-  `sedan_compacto`); a name made only of generic words (auto, plan) is no product;
-- restrictions are supported when honoured, unsupported when contradicted; not mentioned adds nothing;
-- role-swapped turns are unsupported claims of kind `rol`, where the turn (or a neighbour) has a speech act of the
-  other side.
+  `sedan_compacto`); a name made only of generic words (auto, plan) is no product, and one of the pack's catalogue
+  is left to the deterministic check (`scsf.eval.catalogue`), which has already counted it;
+- a restriction the per-turn question says a turn contradicts is an unsupported claim of kind `restriccion`;
+- a turn the per-turn question gives to the other side is an unsupported claim of kind `rol` when a neighbour is
+  given to the other side too (a swapped exchange) or the turn has a speech act of that side.
 Labels name turns, kinds and seed or catalogue terms only, never the dialogue's own words beyond a product's name.
 """
 
@@ -24,6 +25,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from scsf.domains import DomainPack
+from scsf.eval.catalogue import mentioned_products
 from scsf.eval.dialogue import DialogueTurn
 from scsf.eval.fidelity import (
     Claim,
@@ -35,7 +37,6 @@ from scsf.eval.fidelity import (
     tool_strings,
 )
 from scsf.eval.judge_grounding import content_words, covers, says_number, shares_word, speaks_as
-from scsf.eval.judge_prompt import CONTRADICTED, HONOURED
 from scsf.seeds.schema import Seed
 
 PRICE_ID = r"precio(?:_lista|_unitario|_publicado)?_\d"
@@ -52,6 +53,7 @@ class Kind:
     stated_as: frozenset[str]
 
 
+OTHER_SIDE = {"usuario": "asistente", "asistente": "usuario"}
 AMOUNT = frozenset({"monto", "cantidad"})
 KINDS: dict[str, Kind] = {
     "enganche_pct": Kind(r"enganche_\d", r"enganche_pct", ("enganche", "inicial"), frozenset({"porcentaje"})),
@@ -114,12 +116,16 @@ def kind_references(kind: str, seed: Seed, tools: Sequence[Mapping]) -> list[flo
 
 
 def product_claims(
-    products: Iterable[Reported], turns: Sequence[DialogueTurn], seed: Seed, tools: Sequence[Mapping]
+    products: Iterable[Reported], turns: Sequence[DialogueTurn], seed: Seed, tools: Sequence[Mapping], pack: DomainPack
 ) -> list[Claim]:
-    """A claim per named product the dialogue writes; supported when a seed entity or a tool result names it."""
+    """A claim per named product the dialogue writes and the catalogue does not list; supported when a seed entity or
+    a tool result names it."""
     known = [*seed.parametros_factuales.entidades_clave, *tool_strings(tools)]
+    catalogue = tuple(pack.catalogo_productos)
     claims = []
     for product in products:
+        if mentioned_products(product.text, catalogue):
+            continue
         words = [word for word in content_words(product.text) if word not in GENERIC]
         turn = _grounded(turns, product.turn, lambda text, words=words: covers(words, text))
         if turn is not None:
@@ -128,33 +134,31 @@ def product_claims(
     return claims
 
 
-def restriction_claims(states: Mapping[str, Reported], turns: Sequence[DialogueTurn]) -> list[Claim]:
-    """Honoured -> supported, contradicted -> unsupported, each only where the turn speaks of the restriction."""
-    claims = []
-    for name, state in states.items():
-        if state.text not in (HONOURED, CONTRADICTED):
-            continue
-        words = content_words(name)
-        turn = _grounded(turns, state.turn, lambda text, words=words: shares_word(words, text))
-        if turn is not None:
-            honoured = state.text == HONOURED
-            label = f"{name} {'honoured' if honoured else 'contradicted by the dialogue'}"
-            claims.append(Claim(turn.number, "restriccion", (), label, honoured))
-    return claims
+def contradiction_claims(contradicted: Mapping[int, Sequence[str]], turns: Sequence[DialogueTurn]) -> list[Claim]:
+    """An unsupported claim per (turn, restriction) the judge says the turn contradicts."""
+    numbers = {turn.number for turn in turns}
+    return [
+        Claim(number, "restriccion", (), f"{name} contradicted by the dialogue", False)
+        for number, names in sorted(contradicted.items()) if number in numbers
+        for name in names
+    ]  # fmt: skip
 
 
-def role_claims(numbers: Iterable[int], turns: Sequence[DialogueTurn], pack: DomainPack | None) -> list[Claim]:
-    """An unsupported claim per turn named, or a neighbour (judges miscount turns), whose speaker says what the
-    other side says (`speaks_as` confirms it)."""
-    swapped: dict[int, Claim] = {}
-    for number in numbers:
-        for turn in turns:
-            other = {"usuario": "asistente", "asistente": "usuario"}.get(turn.side or "")
-            if abs(turn.number - number) <= 1 and other is not None and speaks_as(other, turn.text, pack):
-                swapped[turn.number] = Claim(
-                    turn.number, "rol", (), f"{turn.role} says what the {other} side says", False
-                )
-    return [swapped[number] for number in sorted(swapped)]
+def role_claims(speakers: Mapping[int, str], turns: Sequence[DialogueTurn], pack: DomainPack | None) -> list[Claim]:
+    """An unsupported claim per turn whose speaker the judge places on the other side (`speakers`: turn -> side),
+    when a neighbour is misplaced too (a swapped exchange) or the turn has a speech act of the other side
+    (`speaks_as`): one misreading alone is not enough."""
+    misplaced = {
+        turn.number: other for turn in turns
+        if (other := OTHER_SIDE.get(turn.side or "")) is not None and speakers.get(turn.number) == other
+    }  # fmt: skip
+    return [
+        Claim(turn.number, "rol", (), f"{turn.role} says what the {misplaced[turn.number]} side says", False)
+        for turn in turns
+        if turn.number in misplaced
+        and (turn.number - 1 in misplaced or turn.number + 1 in misplaced
+             or speaks_as(misplaced[turn.number], turn.text, pack))
+    ]  # fmt: skip
 
 
 def _grounded(turns: Sequence[DialogueTurn], number: int, says: Any) -> DialogueTurn | None:

@@ -1,8 +1,8 @@
-"""What the judge model is asked (Spanish, like the packs) and the JSON schema its answer must follow.
+"""What the judge model is asked about the whole dialogue (Spanish, like the packs) and the JSON schema its answer
+must follow; the per-turn questions (speaker, contradicted restrictions) are in `judge_questions`.
 
 The answer is fixed slots, short enough for a 1.5B model on CPU: per value kind the value the dialogue states and
-its turn (or null), the products offered (turn, name), one slot per seed restriction (honoured, contradicted or not mentioned, and the
-turn), and the turns where a role says what the other side should say. The model only reads; code decides support.
+its turn (or null), and the products offered (turn, name). The model only reads; code decides support.
 """
 
 from __future__ import annotations
@@ -15,13 +15,11 @@ from scsf.domains import DomainPack
 from scsf.eval.dialogue import DialogueTurn
 from scsf.seeds.schema import Seed
 
-PROMPT_VERSION = "judge-v2"
+PROMPT_VERSION = "judge-v3"
 MAX_PRODUCTS = 3
-MAX_ROLE_SWAPS = 2
 MAX_PRODUCT_CHARS = 40
 MAX_TURN_CHARS = 400
 MAX_TOOL_CHARS = 300
-HONOURED, CONTRADICTED, NOT_MENTIONED = "respeta", "contradice", "no_mencionada"
 
 # Value kinds the judge labels, with the description the prompt gives.
 KINDS: dict[str, str] = {
@@ -40,23 +38,18 @@ SYSTEM_PROMPT = (
 )
 
 
-def answer_schema(turn_count: int, restrictions: Sequence[str]) -> dict[str, Any]:
-    """The JSON schema of the answer for a dialogue of `turn_count` turns and the seed's `restrictions`."""
+def answer_schema(turn_count: int) -> dict[str, Any]:
+    """The JSON schema of the answer for a dialogue of `turn_count` turns."""
     turn = {"type": "integer", "enum": list(range(1, turn_count + 1))}
-    value = _record({"turno": turn, "valor": {"type": "number"}})
-    product = _record({"turno": turn, "nombre": {"type": "string", "minLength": 1, "maxLength": MAX_PRODUCT_CHARS}})
-    restriction = _record(
-        {"estado": {"type": "string", "enum": [HONOURED, CONTRADICTED, NOT_MENTIONED]}, "turno": turn}
-    )
-    return _record({
-        "valores": _record({kind: {"anyOf": [value, {"type": "null"}]} for kind in KINDS}),
+    value = record({"turno": turn, "valor": {"type": "number"}})
+    product = record({"turno": turn, "nombre": {"type": "string", "minLength": 1, "maxLength": MAX_PRODUCT_CHARS}})
+    return record({
+        "valores": record({kind: {"anyOf": [value, {"type": "null"}]} for kind in KINDS}),
         "productos": {"type": "array", "items": product, "maxItems": MAX_PRODUCTS},
-        "restricciones": _record({name: restriction for name in restrictions}),
-        "cambio_rol": {"type": "array", "items": turn, "maxItems": MAX_ROLE_SWAPS},
     })  # fmt: skip
 
 
-def _record(properties: dict[str, Any]) -> dict[str, Any]:
+def record(properties: dict[str, Any]) -> dict[str, Any]:
     """An object with exactly these properties, all required, in this order."""
     return {"type": "object", "properties": properties, "required": list(properties), "additionalProperties": False}
 
@@ -67,14 +60,13 @@ def judge_messages(
     """System and user messages: the seed's facts, the recorded tool results, the numbered dialogue, the task."""
     factual = seed.parametros_factuales
     lines = ["Hechos de la semilla:", f"- entidades: {', '.join(factual.entidades_clave)}"]
-    lines.append(f"- restricciones: {', '.join(factual.restricciones) or 'ninguna'}")
     if tools:
         lines.append("Resultados de herramientas:")
-        lines += [f"- {call.get('name')}: {_clip(_compact(call.get('result')), MAX_TOOL_CHARS)}" for call in tools]
+        lines += [f"- {call.get('name')}: {clip(_compact(call.get('result')), MAX_TOOL_CHARS)}" for call in tools]
     lines.append("Roles:")
     lines += [f"- {role.id} ({_side(role.lado)}): {role.descripcion}" for role in pack.roles if role.id in seed.roles]
     lines.append(f"Diálogo ({len(turns)} turnos):")
-    lines += [f"{turn.number}. [{turn.role}] {_clip(' '.join(turn.text.split()), MAX_TURN_CHARS)}" for turn in turns]
+    lines += [f"{turn.number}. [{turn.role}] {clip(' '.join(turn.text.split()), MAX_TURN_CHARS)}" for turn in turns]
     kinds = "; ".join(f"{kind}: {description}" for kind, description in KINDS.items())
     lines.append("Devuelve un JSON con:")
     lines.append(
@@ -83,15 +75,7 @@ def judge_messages(
         '{"turno": 2, "valor": 36});'
     )
     lines.append(
-        "- productos: los modelos o productos que el lado que atiende ofrece, con su turno y su nombre tal como aparece;"
-    )
-    lines.append(
-        f"- restricciones: para cada restricción de la semilla, si el diálogo la {HONOURED}, la {CONTRADICTED} o si "
-        f"queda {NOT_MENTIONED}, con el turno donde se ve;"
-    )
-    lines.append(
-        "- cambio_rol: los turnos en que un rol dice lo que diría el otro lado (el cliente ofrece el producto o el "
-        "financiamiento, el que atiende pide comprar); lista vacía si no hay."
+        "- productos: los modelos o productos que el lado que atiende ofrece, con su turno y su nombre tal como aparece."
     )
     return [
         {"role": "system", "content": SYSTEM_PROMPT.format(industria=pack.nombre)},
@@ -107,5 +91,5 @@ def _compact(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=str)
 
 
-def _clip(text: str, limit: int) -> str:
+def clip(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -7,7 +7,7 @@ import json
 from typing import Any
 
 import pytest
-from eval_cases import FAITHFUL, NoPii, conversation, make_seed
+from eval_cases import FAITHFUL, SIDES, NoPii, conversation, make_seed
 from scripted_backend import ScriptedBackend
 
 from scsf.domains import DomainRegistry
@@ -19,30 +19,48 @@ from scsf.eval.judge_grounding import says_number, speaks_as
 from scsf.eval.judge_prompt import KINDS
 
 
-def answer(
-    valores: dict[str, tuple[int, float]] | None = None,
-    productos: list[tuple[int, str]] = (),
-    restricciones: dict[str, tuple[str, int]] | None = None,
-    cambio_rol: list[int] = (),
-) -> str:
-    """A judge answer for listing 1's seed; restrictions default to not mentioned."""
-    states = {"sin_historial_crediticio": ("no_mencionada", 1), "ingreso_informal": ("no_mencionada", 1)}
-    states.update(restricciones or {})
+def answer(valores: dict[str, tuple[int, float]] | None = None, productos: list[tuple[int, str]] = ()) -> str:
+    """A whole-dialogue judge answer."""
     document: dict[str, Any] = {
         "valores": {kind: None for kind in KINDS},
         "productos": [{"turno": turn, "nombre": name} for turn, name in productos],
-        "restricciones": {name: {"estado": state, "turno": turn} for name, (state, turn) in states.items()},
-        "cambio_rol": list(cambio_rol),
     }
     for kind, (turn, value) in (valores or {}).items():
         document["valores"][kind] = {"turno": turn, "valor": value}
     return json.dumps(document, ensure_ascii=False)
 
 
-def judge_claims(domains: DomainRegistry, texts, *answers: str, generation: dict | None = None) -> list[Claim]:
+CHECKED = ["sin_historial_crediticio", "ingreso_informal"]  # listing 1's restrictions, both with a pack question
+
+
+def turn_answers(
+    texts: list[tuple[str, str]], speakers: dict[int, str] | None = None, contradicted: dict[int, list[str]] | None = None
+) -> list[str]:
+    """The per-turn answers in the order they are asked: the speaker (the turn's own role unless `speakers` names
+    another), then on assistant turns each checked restriction's answer ("si" contradicts both, `contradicted`)."""
+    speakers, contradicted = speakers or {}, contradicted or {}
+    answers = []
+    for number, (role, _) in enumerate(texts, start=1):
+        answers.append(json.dumps({"habla": speakers.get(number, role)}))
+        if SIDES[role] == "asistente":
+            answers += [
+                json.dumps({"respuesta": "si" if name in contradicted.get(number, []) else "no"}) for name in CHECKED
+            ]
+    return answers
+
+
+def judge_claims(
+    domains: DomainRegistry,
+    texts: list[tuple[str, str]],
+    judged: str,
+    *,
+    speakers: dict[int, str] | None = None,
+    contradicted: dict[int, list[str]] | None = None,
+    generation: dict | None = None,
+) -> list[Claim]:
     seed = make_seed(domains)
-    backend = ScriptedBackend()
-    for text in answers:
+    backend = ScriptedBackend().enqueue(judged)
+    for text in turn_answers(texts, speakers, contradicted):
         backend.enqueue(text)
     return LlmJudge(backend)(conversation(seed, texts, generation), seed, domains.get(seed.dominio))
 
@@ -54,15 +72,11 @@ def with_turn(number: int, role: str, text: str) -> list[tuple[str, str]]:
 
 
 def test_faithful_values_add_no_claims_beside_the_deterministic_ones(domains: DomainRegistry) -> None:
+    # "sedán compacto" is a catalogue product: the deterministic catalogue check has counted it already.
     claims = judge_claims(
-        domains, FAITHFUL,
-        answer({"enganche_pct": (4, 20), "plazo_meses": (4, 48)}, [(1, "sedán compacto")],
-               {"sin_historial_crediticio": ("respeta", 4)}),
-    )  # fmt: skip
-    assert claims == [
-        Claim(1, "producto", (), "'sedán compacto'", True),
-        Claim(4, "restriccion", (), "sin_historial_crediticio honoured", True),
-    ]
+        domains, FAITHFUL, answer({"enganche_pct": (4, 20), "plazo_meses": (4, 48)}, [(1, "sedán compacto")])
+    )
+    assert claims == []
 
 
 def test_wrong_down_payment_in_words_is_caught(domains: DomainRegistry) -> None:
@@ -102,38 +116,40 @@ def test_tool_results_support_quoted_values_by_kind(domains: DomainRegistry) -> 
 
 def test_invented_product_is_caught_and_generic_names_are_no_products(domains: DomainRegistry) -> None:
     texts = with_turn(4, "agente_ventas", "Le propongo el Zentra GT, un auto con enganche del 20 % a 48 meses.")
-    claims = judge_claims(domains, texts, answer(productos=[(4, "Zentra GT"), (4, "auto"), (1, "Sedán compacto LX")]))
-    assert claims == [  # names are compared by their words of 3 letters or more: trim codes (LX) are not checked
+    claims = judge_claims(domains, texts, answer(productos=[(4, "Zentra GT"), (4, "auto"), (4, "Zentra")]))
+    assert claims == [  # names are compared by their words of 3 letters or more: "GT" is not checked
         Claim(4, "producto", (), "'Zentra GT'", False),
-        Claim(1, "producto", (), "'Sedán compacto LX'", True),
+        Claim(4, "producto", (), "'Zentra'", False),
     ]
 
 
 def test_product_named_by_a_tool_result_is_supported(domains: DomainRegistry) -> None:
-    texts = with_turn(4, "agente_ventas", "Tenemos el Sedán compacto EX con enganche del 20 % a 48 meses.")
-    tools = [
-        {"name": "buscar_inventario", "arguments": {}, "result": {"unidades": [{"modelo": "Sedán compacto EX 2026"}]}}
-    ]
-    claims = judge_claims(domains, texts, answer(productos=[(4, "Sedán compacto EX")]), generation={"tools": tools})
-    assert claims == [Claim(4, "producto", (), "'Sedán compacto EX'", True)]
+    texts = with_turn(4, "agente_ventas", "Tenemos el Zentra Sport EX con enganche del 20 % a 48 meses.")
+    tools = [{"name": "buscar_inventario", "arguments": {}, "result": {"unidades": [{"modelo": "Zentra Sport 2026"}]}}]
+    claims = judge_claims(domains, texts, answer(productos=[(4, "Zentra Sport EX")]), generation={"tools": tools})
+    assert claims == [Claim(4, "producto", (), "'Zentra Sport EX'", True)]
 
 
 def test_contradicted_restriction_is_unsupported(domains: DomainRegistry) -> None:
-    texts = with_turn(6, "agente_ventas", "Sin historial crediticio no podemos; necesitará un aval con buen historial.")
-    claims = judge_claims(domains, texts, answer(restricciones={"sin_historial_crediticio": ("contradice", 6)}))
+    texts = with_turn(6, "agente_ventas", "Como tiene buen historial en buró, la aprobación sale segura.")
+    claims = judge_claims(domains, texts, answer(), contradicted={6: ["sin_historial_crediticio"]})
     assert claims == [Claim(6, "restriccion", (), "sin_historial_crediticio contradicted by the dialogue", False)]
 
 
-def test_restriction_in_a_turn_that_does_not_speak_of_it_is_ignored(domains: DomainRegistry) -> None:
-    claims = judge_claims(domains, FAITHFUL, answer(restricciones={"ingreso_informal": ("contradice", 8)}))
-    assert claims == [Claim(6, "restriccion", (), "ingreso_informal contradicted by the dialogue", False)]
-    texts = [(role, "Gracias, hasta luego.") for role, _ in FAITHFUL]
-    assert judge_claims(domains, texts, answer(restricciones={"ingreso_informal": ("contradice", 8)})) == []
+def test_a_swapped_exchange_is_two_role_claims(domains: DomainRegistry) -> None:
+    texts = list(FAITHFUL)
+    texts[2], texts[3] = ("cliente", FAITHFUL[3][1]), ("agente_ventas", FAITHFUL[2][1])
+    claims = judge_claims(domains, texts, answer(), speakers={3: "agente_ventas", 4: "cliente"})
+    assert claims == [
+        Claim(3, "rol", (), "cliente says what the asistente side says", False),
+        Claim(4, "rol", (), "agente_ventas says what the usuario side says", False),
+    ]
 
 
-def test_role_swap_is_unsupported_only_where_the_turn_speaks_as_the_other_side(domains: DomainRegistry) -> None:
+def test_one_misplaced_turn_counts_only_with_a_speech_act_of_the_other_side(domains: DomainRegistry) -> None:
+    assert judge_claims(domains, FAITHFUL, answer(), speakers={7: "agente_ventas"}) == []
     texts = with_turn(3, "cliente", "Le puedo ofrecer un plan con enganche del 20 % a 48 meses, sin historial.")
-    claims = judge_claims(domains, texts, answer(cambio_rol=[4, 7]))  # 4: a neighbour of the swapped turn
+    claims = judge_claims(domains, texts, answer(), speakers={3: "agente_ventas"})
     assert claims == [Claim(3, "rol", (), "cliente says what the asistente side says", False)]
 
 
@@ -144,25 +160,32 @@ def test_hallucinated_values_and_products_are_ignored(domains: DomainRegistry) -
 
 def test_malformed_answer_is_asked_again_sampled(domains: DomainRegistry) -> None:
     seed = make_seed(domains)
-    backend = ScriptedBackend().enqueue("{not json").enqueue(answer(productos=[(1, "sedán compacto")]))
+    backend = ScriptedBackend().enqueue("{not json").enqueue(answer(productos=[(4, "plan")]))
+    answers = turn_answers(FAITHFUL)
+    for text in [answers[0], '{"habla": "vendedor"}', *answers[1:]]:  # turn 2's speaker asked twice
+        backend.enqueue(text)
     judge = LlmJudge(backend, max_attempts=2)
-    claims = judge(conversation(seed, FAITHFUL), seed, domains.get(seed.dominio))
-    assert claims == [Claim(1, "producto", (), "'sedán compacto'", True)]
-    assert [request.temperature for request in backend.requests] == [0.0, 0.7]
-    assert judge.usage.calls == 2 and judge.usage.failed == 0
+    assert judge(conversation(seed, FAITHFUL), seed, domains.get(seed.dominio)) == []
+    temperatures = [request.temperature for request in backend.requests]
+    assert temperatures == [0.0, 0.7, 0.0, 0.0, 0.7, *[0.0] * 14]
+    assert judge.usage.calls == 19 and judge.usage.failed == 0
 
 
 @pytest.mark.parametrize(
-    ("bad", "why"),
+    ("good", "bad", "why"),
     [
-        (answer(cambio_rol=[9]), "turns [9] do not exist (the dialogue has 8)"),
-        (answer(restricciones={"sin_aval": ("respeta", 1)}), "restricciones must be exactly"),
-        (json.dumps({"valores": {}}), "productos"),
+        ([], answer(productos=[(9, "Zentra")]), "turns [9] do not exist (the dialogue has 8)"),
+        ([], json.dumps({"valores": {}}), "productos"),
+        ([answer()], '{"habla": "gerente"}', "turn 1: attempt 2: habla 'gerente' is not one of"),
+        ([answer(), *turn_answers(FAITHFUL)[:2]], '{"respuesta": "tal vez"}', "turn 2, sin_historial_crediticio:"),
     ],
 )
-def test_answers_that_stay_invalid_fail_closed(domains: DomainRegistry, bad: str, why: str) -> None:
+def test_answers_that_stay_invalid_fail_closed(domains: DomainRegistry, good: list[str], bad: str, why: str) -> None:
     seed = make_seed(domains)
-    backend = ScriptedBackend().enqueue_error(GenerationError("server down")).enqueue(bad)
+    backend = ScriptedBackend()
+    for text in good:
+        backend.enqueue(text)
+    backend.enqueue_error(GenerationError("server down")).enqueue(bad)
     judge = LlmJudge(backend, max_attempts=2)
     (claim,) = judge(conversation(seed, FAITHFUL), seed, domains.get(seed.dominio))
     assert (claim.turn, claim.kind, claim.supported) == (0, "juez", False)
@@ -170,28 +193,47 @@ def test_answers_that_stay_invalid_fail_closed(domains: DomainRegistry, bad: str
     assert why in claim.label and judge.usage.failed == 1
 
 
-def test_prompt_gives_the_seed_facts_tools_and_numbered_dialogue(domains: DomainRegistry) -> None:
+def test_prompts_give_the_facts_the_dialogue_and_one_turn_at_a_time(domains: DomainRegistry) -> None:
     seed = make_seed(domains)
     backend = ScriptedBackend().enqueue(answer())
+    for text in turn_answers(FAITHFUL):
+        backend.enqueue(text)
     tools = [{"name": "calcular_financiamiento", "arguments": {}, "result": {"mensualidad": 6512.4}}]
     LlmJudge(backend)(conversation(seed, FAITHFUL, {"tools": tools}), seed, domains.get(seed.dominio))
-    (request,) = backend.requests
-    prompt = request.messages[-1]["content"]
-    for fact in ["sedan_compacto", "enganche_20pct", "plazo_48_meses", "sin_historial_crediticio", "ingreso_informal"]:
+    whole, *per_turn = backend.requests
+    prompt = whole.messages[-1]["content"]
+    for fact in ["sedan_compacto", "enganche_20pct", "plazo_48_meses"]:
         assert fact in prompt
     assert 'calcular_financiamiento: {"mensualidad":6512.4}' in prompt
     assert f"4. [agente_ventas] {FAITHFUL[3][1]}" in prompt and "Diálogo (8 turnos)" in prompt
-    schema = request.json_schema["properties"]
-    assert schema["cambio_rol"]["items"]["enum"] == list(range(1, 9))
-    assert schema["restricciones"]["required"] == ["sin_historial_crediticio", "ingreso_informal"]
-    assert list(schema["valores"]["properties"]) == list(KINDS)
-    assert request.temperature == 0.0
+    assert list(whole.json_schema["properties"]["valores"]["properties"]) == list(KINDS)
+    # 8 speaker questions and, on the 4 assistant turns, one question per restriction: one shared system message
+    assert len(per_turn) == 16 and len({request.messages[0]["content"] for request in per_turn}) == 1
+    speaker, historial, informal = per_turn[5:8]  # turn 4: the speaker withheld, then the pack's two questions
+    sentence = f"Frase: «{FAITHFUL[3][1]}»\n"
+    assert speaker.messages[-1]["content"] == sentence + "¿Quién dice la frase: agente_ventas o cliente?"
+    assert historial.messages[-1]["content"].startswith(sentence + "Según la frase, ¿el cliente ya tiene historial")
+    assert "¿se aceptan solo ingresos comprobados con nómina?" in informal.messages[-1]["content"]
+    assert speaker.json_schema["properties"]["habla"]["enum"] == ["agente_ventas", "cliente"]
+    assert historial.json_schema["properties"]["respuesta"]["enum"] == ["si", "no", "no_lo_dice"]
+    assert {request.temperature for request in backend.requests} == {0.0}
+
+
+def test_a_restriction_the_pack_cannot_check_is_not_asked(domains: DomainRegistry) -> None:
+    seed = make_seed(domains, parametros_factuales__restricciones=["entrega_inmediata"])
+    backend = ScriptedBackend().enqueue(answer())
+    for role, _ in FAITHFUL:
+        backend.enqueue(json.dumps({"habla": role}))
+    assert LlmJudge(backend)(conversation(seed, FAITHFUL), seed, domains.get(seed.dominio)) == []
+    assert len(backend.requests) == 9
 
 
 def test_judge_claims_join_factual_fidelity(domains: DomainRegistry) -> None:
     seed = make_seed(domains)
     texts = with_turn(4, "agente_ventas", "Le propongo el Zentra GT con enganche del 20 % y plazo de 48 meses.")
     backend = ScriptedBackend().enqueue(answer(productos=[(4, "Zentra GT")]))
+    for text in turn_answers(texts):
+        backend.enqueue(text)
     verdict = Evaluator(NoPii(), domains, judge=LlmJudge(backend)).evaluate(conversation(seed, texts), seed)
     fidelity = verdict.result("fidelidad_factual")
     assert fidelity.details["checked"] == 3 and fidelity.score == round(2 / 3, 4) and not verdict.accepted
