@@ -79,6 +79,7 @@ def quality(
     """Metric distributions against their thresholds, rejection reasons and worst examples of an evaluated run."""
     from scsf.errors import StoreError
     from scsf.eval.dashboard import quality_dashboard
+    from scsf.store.references import ReferenceRepository
     from scsf.store.verdicts import VerdictRepository
 
     with open_store(read_only=True) as store:
@@ -87,7 +88,10 @@ def quality(
         verdicts = repository.of_run(run_id)
         if not verdicts:
             raise StoreError(f"run {run_id} has not been evaluated yet: run `scsf-appliance eval {run_id}`")
-        dashboard = quality_dashboard(verdicts, repository.thresholds(run_id), worst, store.conversations(run_id))
+        to_source = ReferenceRepository(store).text_rouge_l(run_id)  # read before the conversations' cursor opens
+        dashboard = quality_dashboard(
+            verdicts, repository.thresholds(run_id), worst, store.conversations(run_id), to_source
+        )
     if as_json:
         print_json(dashboard)
         return
@@ -133,6 +137,11 @@ def quality(
         "per seed", ["seed", "accepted", "conversations"],
         [[seed, row["accepted"], row["conversations"]] for seed, row in distribution["per_seed"].items()],
     )  # fmt: skip
+    if closeness := dashboard.get("text_rouge_l"):
+        console.print(
+            f"text ROUGE-L vs the real source conversation (no gate; high = privacy risk): {closeness['measured']} "
+            f"measured, min / median / max {_spread(closeness)}; closest: {' '.join(closeness['closest'])}"
+        )
 
 
 def _spread(summary: dict | None) -> str:

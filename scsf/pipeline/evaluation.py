@@ -46,8 +46,6 @@ def evaluate_run(
     seeds = seeds or SeedCache(store, evaluator.domains)
     read: deque[Conversation] = deque()  # conversations handed to the evaluator, awaiting their verdicts
     references = ReferenceRepository(store).of_run(run_id)  # read before the conversations' cursor is open
-    # passed only when there are some, so that a gate taking no `references` (the runner's test stubs) still serves
-    with_references = {"references": references} if references else {}
 
     def pairs() -> Iterator[tuple[Conversation, Seed]]:
         for conversation in store.conversations(run_id):
@@ -55,7 +53,7 @@ def evaluate_run(
             yield conversation, seeds.get(conversation.seed_id, conversation.seed_version)
 
     verdicts, texts = [], {}
-    for verdict in evaluator.evaluate_many(pairs(), **with_references):
+    for verdict in evaluator.evaluate_many(pairs(), references=references):
         conversation = read.popleft()
         verdicts.append(verdict)
         if verdict.accepted:

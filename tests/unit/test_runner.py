@@ -88,7 +88,7 @@ class StubGate:
         result = MetricResult("coherencia_dialogo", float(passed), 0.85, passed, [] if passed else ["stub rejects it"])
         return Verdict.from_results(conversation.conversation_id, [result])
 
-    def evaluate_many(self, pairs: Iterable[tuple[Conversation, Any]]) -> Iterator[Verdict]:
+    def evaluate_many(self, pairs: Iterable[tuple[Conversation, Any]], references: Any = None) -> Iterator[Verdict]:
         return (self.evaluate(conversation, seed) for conversation, seed in pairs)
 
 
