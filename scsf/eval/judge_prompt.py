@@ -13,6 +13,7 @@ from typing import Any
 
 from scsf.domains import DomainPack
 from scsf.eval.dialogue import DialogueTurn
+from scsf.eval.text import clip
 from scsf.seeds.schema import Seed
 
 PROMPT_VERSION = "judge-v3"
@@ -66,7 +67,7 @@ def judge_messages(
     lines.append("Roles:")
     lines += [f"- {role.id} ({_side(role.lado)}): {role.descripcion}" for role in pack.roles if role.id in seed.roles]
     lines.append(f"Diálogo ({len(turns)} turnos):")
-    lines += [f"{turn.number}. [{turn.role}] {clip(' '.join(turn.text.split()), MAX_TURN_CHARS)}" for turn in turns]
+    lines += [f"{turn.number}. [{turn.role}] {clip(turn.text, MAX_TURN_CHARS)}" for turn in turns]
     kinds = "; ".join(f"{kind}: {description}" for kind, description in KINDS.items())
     lines.append("Devuelve un JSON con:")
     lines.append(
@@ -89,7 +90,3 @@ def _side(lado: str) -> str:
 
 def _compact(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=str)
-
-
-def clip(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"

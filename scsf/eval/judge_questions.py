@@ -17,7 +17,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from scsf.domains import DomainPack
-from scsf.eval.judge_prompt import MAX_TURN_CHARS, clip, record
+from scsf.eval.judge_prompt import MAX_TURN_CHARS, record
+from scsf.eval.text import clip
 
 SPEAKER = "habla"
 ANSWER = "respuesta"
@@ -54,7 +55,7 @@ def _messages(pack: DomainPack, roles: Sequence[str], text: str, question: str) 
     described = "; ".join(f"{role} ({_description(pack, role)})" for role in roles)
     return [
         {"role": "system", "content": SYSTEM.format(industria=pack.nombre, roles=described)},
-        {"role": "user", "content": f"Frase: «{clip(' '.join(text.split()), MAX_TURN_CHARS)}»\n{question}"},
+        {"role": "user", "content": f"Frase: «{clip(text, MAX_TURN_CHARS)}»\n{question}"},
     ]
 
 

@@ -12,11 +12,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from dataclasses import replace
 
 from scsf.domains import DomainPack
 from scsf.errors import GenerationError
 from scsf.eval.dialogue import DialogueTurn
-from scsf.eval.stages import KeywordStageLabeller, StageLabeller, StageLabelling, side_allows
+from scsf.eval.stages import KeywordStageLabeller, StageLabeller, StageLabelling, label_stages, side_allows
+from scsf.eval.text import clip
 from scsf.generation.backends.base import Backend, attempt_request
 
 TOKENS_PER_TURN = 12
@@ -62,7 +64,8 @@ class ModelStageLabeller:
             except ValueError as exc:
                 failures.append(f"attempt {attempt}: {exc}")
         reason = f"model labeller gave no valid answer ({'; '.join(failures)}): keyword labeller used"
-        return StageLabelling(list(self.fallback(turns, pack)), fallback=reason)
+        fallen = label_stages(self.fallback, turns, pack)
+        return replace(fallen, fallback=reason)
 
     def messages(self, turns: Sequence[DialogueTurn], pack: DomainPack) -> list[dict[str, str]]:
         """System: the task and the stage list; user: the numbered turns."""
@@ -79,7 +82,7 @@ class ModelStageLabeller:
             'Responde solo JSON: {"etapas": [la etapa de cada turno, en orden]}.'
         )
         lines = "\n".join(
-            f"{turn.number}. [{turn.side or turn.role}] {_clip(turn.text, self.max_turn_chars)}" for turn in turns
+            f"{turn.number}. [{turn.side or turn.role}] {clip(turn.text, self.max_turn_chars)}" for turn in turns
         )
         return [{"role": "system", "content": system}, {"role": "user", "content": f"Turnos:\n{lines}"}]
 
@@ -119,8 +122,3 @@ def parse_labels(text: str, turns: Sequence[DialogueTurn], allowed: Sequence[Seq
         if label not in stages:
             raise ValueError(f"etapas[{turn.number - 1}]: {label!r} is not a stage of side {turn.side}")
     return labels
-
-
-def _clip(text: str, limit: int) -> str:
-    flat = " ".join(text.split())
-    return flat if len(flat) <= limit else flat[: limit - 1] + "…"

@@ -34,3 +34,9 @@ def words(text: str) -> list[str]:
 def folded_words(text: str) -> list[str]:
     """Word tokens of the folded text: the tokens the stage labeller and the repetition check compare."""
     return WORD.findall(fold(text))
+
+
+def clip(text: str, limit: int) -> str:
+    """`text` on one line (runs of whitespace as one space), cut to `limit` characters with an ellipsis."""
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
