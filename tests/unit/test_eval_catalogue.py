@@ -65,10 +65,26 @@ def test_a_pack_without_catalogue_checks_nothing(domains: DomainRegistry) -> Non
     assert catalogue_claims(turns([("agente_ventas", "La SUV mediana.")]), seed, pack, []) == []
 
 
-def test_catalogue_ids_must_be_identifiers(domains: DomainRegistry) -> None:
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("catalogo_productos", ["SUV mediana"]),
+        ("verificacion_restricciones", {"Sin aval": {"pregunta": "¿el plan pide un aval?", "contradice": "si"}}),
+    ],
+)
+def test_catalogue_and_restriction_check_ids_must_be_identifiers(
+    domains: DomainRegistry, field: str, value: object
+) -> None:
     document = domains.get("automotive.sales").model_dump()
-    document["catalogo_productos"] = ["SUV mediana"]
-    with pytest.raises(ValueError, match="catalogo_productos"):
+    document[field] = value
+    with pytest.raises(ValueError, match=field):
+        DomainPack.model_validate(document)
+
+
+def test_a_restriction_check_names_the_contradicting_answer(domains: DomainRegistry) -> None:
+    document = domains.get("automotive.sales").model_dump()
+    document["verificacion_restricciones"] = {"sin_aval": {"pregunta": "¿el plan pide un aval?", "contradice": "quizá"}}
+    with pytest.raises(ValueError, match="contradice"):
         DomainPack.model_validate(document)
 
 
