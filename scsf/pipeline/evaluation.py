@@ -2,16 +2,28 @@
 metrics (`Evaluator.evaluate_many`, batched; a conversation whose seed was extracted from an imported conversation
 also gets the text ROUGE-L against that one, which does not gate), then diversity forcing over those that passed (at
 most `max_copies` of any conversation, exact or near-duplicate; a surplus copy is rejected naming its twin), all
-verdicts stored in one transaction."""
+verdicts stored in one transaction.
+
+Incremental (`reuse_stored`, the gate's regeneration rounds and resume): a conversation keeps its stored metric
+results when the same evaluator settings gave them (`evaluator_settings`: the scsf version, the evaluator's, stage
+labeller's and PII scanner's classes, the judge's model and prompt version) and its text ROUGE-L was taken against
+the reference its seed has now; only the others reach the evaluator. The thresholds need no check: they come from
+the conversation's seed version, which never changes. Diversity forcing always runs again over the whole run, from
+the metric results, so a surplus copy whose twin has since been rejected is accepted."""
 
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
+from typing import Any
 
+from scsf import __version__
+from scsf.eval.base import ROUGE_L, MetricResult, Verdict
 from scsf.eval.dedup import dialogue_text, find_near_duplicates
 from scsf.eval.evaluator import Evaluator
+from scsf.eval.reference import Reference
+from scsf.hashing import canonical_json
 from scsf.seeds.cache import SeedCache
 from scsf.seeds.conversation import Conversation
 from scsf.seeds.schema import Seed
@@ -29,6 +41,23 @@ class RunEvaluation:
     accepted: int
     rejected_by_metric: dict[str, int]
     surplus_copies: int
+    reused: int  # conversations whose stored metric results were kept (`reuse_stored`)
+
+
+def evaluator_settings(evaluator: Evaluator) -> str:
+    """What, besides the conversation and its seed version, decides its metric results, as canonical JSON (stored
+    with each verdict). A test double without a labeller, scanner or judge identity leaves those out."""
+
+    def kind(component: Any) -> str | None:
+        return None if component is None else f"{type(component).__module__}.{type(component).__qualname__}"
+
+    return canonical_json({
+        "scsf": __version__,
+        "evaluator": kind(evaluator),
+        "labeller": kind(getattr(evaluator, "labeller", None)),
+        "scanner": kind(getattr(evaluator, "scanner", None)),
+        "judge": getattr(evaluator, "judge_identity", None),
+    })  # fmt: skip
 
 
 def evaluate_run(
@@ -40,22 +69,41 @@ def evaluate_run(
     max_copies: int = 3,
     on_conversation: Callable[[], None] = lambda: None,
     seeds: SeedCache | None = None,
+    reuse_stored: bool = False,
 ) -> RunEvaluation:
-    """Evaluate (or re-evaluate) every stored conversation of `run_id` and store the verdicts."""
+    """Evaluate every stored conversation of `run_id` (with `reuse_stored`, only those without reusable stored
+    results: module docstring) and store the verdicts."""
     store.get_run(run_id)  # a clear error for an unknown run
     seeds = seeds or SeedCache(store, evaluator.domains)
-    read: deque[Conversation] = deque()  # conversations handed to the evaluator, awaiting their verdicts
+    settings = evaluator_settings(evaluator)
     references = ReferenceRepository(store).of_run(run_id)  # read before the conversations' cursor is open
+    stored = VerdictRepository(store).metric_results(run_id, settings) if reuse_stored else {}
+    read: deque[tuple[Conversation, Verdict | None]] = deque()  # in plan order; None: awaiting the evaluator's
 
     def pairs() -> Iterator[tuple[Conversation, Seed]]:
         for conversation in store.conversations(run_id):
-            read.append(conversation)
-            yield conversation, seeds.get(conversation.seed_id, conversation.seed_version)
+            seed = seeds.get(conversation.seed_id, conversation.seed_version)
+            results = stored.get(conversation.conversation_id)
+            if results and _reusable(results, references.get(seed.seed_id)):
+                read.append((conversation, Verdict.from_results(conversation.conversation_id, results)))
+                continue
+            read.append((conversation, None))
+            yield conversation, seed
 
-    verdicts, texts = [], {}
-    for verdict in evaluator.evaluate_many(pairs(), references=references):
-        conversation = read.popleft()
+    def in_plan_order() -> Iterator[tuple[Conversation, Verdict, bool]]:
+        """Each conversation with its verdict and whether that was reused."""
+        for verdict in evaluator.evaluate_many(pairs(), references=references):
+            while read[0][1] is not None:
+                conversation, kept = read.popleft()
+                yield conversation, kept, True
+            yield read.popleft()[0], verdict, False
+        for conversation, kept in read:  # those after the last one evaluated
+            yield conversation, kept, True
+
+    verdicts, texts, reused = [], {}, 0
+    for conversation, verdict, was_reused in in_plan_order():
         verdicts.append(verdict)
+        reused += was_reused
         if verdict.accepted:
             texts[conversation.conversation_id] = dialogue_text(conversation)
         on_conversation()
@@ -68,7 +116,7 @@ def evaluate_run(
         if v.conversation_id in twins else v
         for v in verdicts
     ]  # fmt: skip
-    VerdictRepository(store).replace_run(run_id, verdicts, twins)
+    VerdictRepository(store).replace_run(run_id, verdicts, twins, evaluator=settings, reused=reused)
     rejected: dict[str, int] = {}
     for verdict in verdicts:
         for result in verdict.results:
@@ -76,4 +124,16 @@ def evaluate_run(
                 rejected[result.name] = rejected.get(result.name, 0) + 1
     if twins:
         rejected[DIVERSITY] = len(twins)
-    return RunEvaluation(run_id, len(verdicts), sum(v.accepted for v in verdicts), rejected, len(twins))
+    return RunEvaluation(
+        run_id, len(verdicts), sum(v.accepted for v in verdicts), rejected, len(twins), reused
+    )  # fmt: skip
+
+
+def _reusable(results: Sequence[MetricResult], reference: Reference | None) -> bool:
+    """Whether stored results still hold: a `rouge_l` result's text ROUGE-L was taken against `reference`, the one
+    the seed has now (or neither exists)."""
+    rouge = [result for result in results if result.name == ROUGE_L]
+    if not rouge:
+        return True
+    taken: Mapping[str, Any] = rouge[0].details.get("text_rouge_l") or {}
+    return taken.get("reference_conversation_id") == (reference.conversation_id if reference else None)

@@ -236,3 +236,13 @@ def _replacements(con: duckdb.DuckDBPyConnection) -> None:
         ALTER TABLE run_items ADD COLUMN regen_round INTEGER DEFAULT 0;
         """
     )
+
+
+@migration(6, "evaluator settings of verdicts, result order of evaluations (incremental gate)")
+def _incremental_gate(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute(
+        """
+        ALTER TABLE verdicts ADD COLUMN evaluator JSON;
+        ALTER TABLE evaluations ADD COLUMN position INTEGER;
+        """
+    )

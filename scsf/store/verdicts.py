@@ -1,7 +1,8 @@
 """Acceptance verdicts in the store: per-metric scores in `evaluations`, the decision and its reasons in `verdicts`.
 
 Re-evaluating a run replaces its rows in one transaction, with one audit event, so the store always holds one
-complete evaluation of a run.
+complete evaluation of a run. Each verdict names the evaluator settings behind it and each result its place in the
+verdict, so an incremental evaluation can rebuild the metric results (before diversity forcing) and keep them.
 """
 
 from __future__ import annotations
@@ -33,9 +34,11 @@ class VerdictRepository:
     def __init__(self, store: Store) -> None:
         self.store = store
 
-    def replace_run(self, run_id: str, verdicts: Sequence[Verdict], twins: dict[str, str]) -> None:
-        """Store the run's evaluation, replacing any earlier one; `twins` names the kept twin of each surplus copy."""
-        ids = [verdict.conversation_id for verdict in verdicts]
+    def replace_run(
+        self, run_id: str, verdicts: Sequence[Verdict], twins: dict[str, str], *, evaluator: str, reused: int
+    ) -> None:
+        """Store the run's evaluation, replacing any earlier one; `twins` names the kept twin of each surplus copy,
+        `evaluator` the settings that gave the metric results (JSON), `reused` how many were kept from before."""
         with self.store.transaction() as con:
             con.execute(
                 "DELETE FROM evaluations WHERE conversation_id IN (SELECT conversation_id FROM verdicts WHERE run_id = ?)",
@@ -43,22 +46,49 @@ class VerdictRepository:
             )
             con.execute("DELETE FROM verdicts WHERE run_id = ?", [run_id])
             if verdicts:  # a run whose every conversation failed has nothing to insert
+                results = [
+                    [v.conversation_id, r.name, r.score, r.threshold, r.passed, _details(r), position]
+                    for v in verdicts
+                    for position, r in enumerate(v.results)
+                ]
                 con.executemany(
-                    "INSERT INTO evaluations VALUES (?, ?, ?, ?, ?, ?, current_timestamp)",
-                    [
-                        [v.conversation_id, r.name, r.score, r.threshold, r.passed, _details(r)]
-                        for v in verdicts for r in v.results
-                    ],  # fmt: skip
+                    "INSERT INTO evaluations (conversation_id, metric, score, threshold, passed, details, position)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    results,
                 )
-                con.executemany(
-                    "INSERT INTO verdicts (conversation_id, run_id, accepted, reasons, twin_id) VALUES (?, ?, ?, ?, ?)",
+                decisions = [
                     [
-                        [v.conversation_id, run_id, v.accepted, canonical_json(v.reasons), twins.get(v.conversation_id)]
-                        for v in verdicts
-                    ],
+                        v.conversation_id,
+                        run_id,
+                        v.accepted,
+                        canonical_json(v.reasons),
+                        twins.get(v.conversation_id),
+                        evaluator,
+                    ]
+                    for v in verdicts
+                ]
+                con.executemany(
+                    "INSERT INTO verdicts (conversation_id, run_id, accepted, reasons, twin_id, evaluator)"
+                    " VALUES (?, ?, ?, ?, ?, ?)",
+                    decisions,
                 )
             accepted = sum(verdict.accepted for verdict in verdicts)
-            append_event(con, "run.evaluated", {"conversations": len(ids), "accepted": accepted}, run_id)
+            payload = {"conversations": len(verdicts), "accepted": accepted, "reused": reused}
+            append_event(con, "run.evaluated", payload, run_id)
+
+    def metric_results(self, run_id: str, evaluator: str) -> dict[str, list[MetricResult]]:
+        """The stored metric results (diversity forcing aside) of each conversation of the run whose verdict the
+        `evaluator` settings gave, in the verdict's order."""
+        rows = self.store.con.execute(
+            "SELECT e.conversation_id, e.metric, e.score, e.threshold, e.passed, e.details"
+            " FROM evaluations e JOIN verdicts v USING (conversation_id)"
+            " WHERE v.run_id = ? AND v.evaluator = CAST(? AS JSON) ORDER BY e.conversation_id, e.position",
+            [run_id, evaluator],
+        ).fetchall()
+        results: dict[str, list[MetricResult]] = {}
+        for conversation_id, metric, score, threshold, passed, details in rows:
+            results.setdefault(conversation_id, []).append(_result(metric, score, threshold, passed, details))
+        return results
 
     def of_run(self, run_id: str) -> list[StoredVerdict]:
         """The run's verdicts with every metric's score, in conversation id order."""
@@ -70,7 +100,9 @@ class VerdictRepository:
             [run_id],
         ).fetchall()
         return [
-            StoredVerdict(cid, accepted, orjson.loads(reasons), twin, {m["metric"]: m["score"] for m in metrics if m["metric"]})
+            StoredVerdict(
+                cid, accepted, orjson.loads(reasons), twin, {m["metric"]: m["score"] for m in metrics if m["metric"]}
+            )
             for cid, accepted, reasons, twin, metrics in rows
         ]
 
@@ -102,3 +134,9 @@ class VerdictRepository:
 
 def _details(result: MetricResult) -> str:
     return canonical_json({"reasons": result.reasons, **result.details})
+
+
+def _result(metric: str, score: float | None, threshold: float, passed: bool, details: str) -> MetricResult:
+    """The MetricResult `_details` stored."""
+    stored = orjson.loads(details)
+    return MetricResult(metric, score, threshold, passed, stored.pop("reasons"), stored)
