@@ -229,7 +229,7 @@ def test_regeneration_rounds_swap_two_local_models_and_add_up_the_judges(scsf_ho
     assert (outcome.stored, outcome.accepted, outcome.replacements) == (18, 6, 12)
     assert never_two_open(backends.log)
     assert backends.log == [("open", GENERATOR), ("close", GENERATOR), ("open", JUDGE), ("close", JUDGE)] * 3
-    assert quality_of(scsf_home, outcome)["judge"] == judge_section(6 + 12 + 18)  # every round judges every one
+    assert quality_of(scsf_home, outcome)["judge"] == judge_section(6 + 6 + 6)  # each round judges only its new conversations
 
 
 def test_without_the_gate_the_report_says_judge_null(scsf_home, store, domains) -> None:
