@@ -186,7 +186,7 @@ class _Spelling:
     ner_start: bool  # could start an NER candidate once its edges are trimmed (`_from_ner`, `_looks_like_name`)
     name_start: bool  # `_take_name(lowercase_ok=False)` can take it as a first word, given fitting tags
     lower_name_start: bool  # the same with lowercase_ok=True (after a strong cue)
-    common: bool  # `_common_word`
+    common: bool  # `_common_word`, asked of `name_start` words only (False for the others: never read)
     given: bool  # a lexicon given name that can open a name (`scsf.privacy.person_names`)
     clear_given: bool  # ... and no common word: a name wherever it stands (`_from_lexicon`)
     word_name: bool  # a lexicon given name that is also a common word ("Grace", "Rosa"), not a place
@@ -389,7 +389,7 @@ class PersonRecognizer(LocalRecognizer):
             ner_start=not self._edge_noise(token) and (capitalised or folded in NAME_PARTICLES),
             name_start=opens and capitalised,
             lower_name_start=opens and (capitalised or not token.is_stop),
-            common=self._common_word(token),
+            common=opens and capitalised and self._common_word(token),
             given=opens and is_given_name(folded),
             clear_given=clear_given,
             word_name=word_name,
