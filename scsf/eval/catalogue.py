@@ -48,7 +48,7 @@ def catalogue_claims(
 
 def mentioned_products(text: str, catalogue: tuple[str, ...]) -> list[str]:
     """The catalogue ids `text` names, longest match where matches overlap, each once, in order of appearance."""
-    folded = fold(text)
+    folded = fold(text.replace("_", " "))  # a judge may write a name as an id: "sedán_compacto"
     spans = [
         (match.start(), match.end(), product)
         for product, pattern in _patterns(catalogue)

@@ -29,7 +29,7 @@ def bench_judge(tmp_path: Path, *args: str, models: Path | None = None) -> tuple
     if models is not None:
         env["SCSF_MODELS_DIR"] = str(models)
     result = subprocess.run(
-        [str(EXE), "bench", "judge", *args], env=env, capture_output=True, text=True, timeout=300, check=False
+        [str(EXE), "bench", "judge", *args], env=env, capture_output=True, text=True, timeout=900, check=False
     )
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout), result.stderr

@@ -93,7 +93,7 @@ def test_eval_judge_through_the_real_model(stored_run: Path, monkeypatch: pytest
     monkeypatch.setenv("SCSF_MODELS_DIR", str(SHARED_MODELS))
     result = runner.invoke(app, ["--home", str(stored_run), "eval", RUN_ID, "--judge-model", TEST_MODEL])
     assert result.exit_code == 0, result.output
-    assert f"judge: {TEST_MODEL} (llamacpp), 2 calls, 0 conversations without a valid answer" in result.output
+    assert f"judge: {TEST_MODEL} (llamacpp), 34 calls, 0 conversations without a valid answer" in result.output
     assert f"run {RUN_ID}: 1/2 accepted" in result.output  # the 35 % down payment is caught without the judge too
     quality = runner.invoke(app, ["--home", str(stored_run), "quality", RUN_ID, "--json"])
     assert quality.exit_code == 0, quality.output

@@ -1,9 +1,13 @@
 """LlmJudge through llama.cpp with the real 0.5B test model (1 thread) on a faithful and an unfaithful hand-written
 conversation of listing 1's seed: the constrained answer parses into claims and the acceptance gate runs with them.
 
-Measured (greedy, prompt judge-v2): the 0.5B leaves every value slot null, names no product or role swap and marks
-both restrictions not mentioned, on both conversations. So only what holds for any valid answer is asserted: no
-fail-closed claim, turns that exist, and the verdicts the deterministic checks already decide.
+Per conversation the judge asks 1 whole-dialogue question, 8 speaker questions and, on the 4 assistant turns, the
+pack's question of each of the seed's 2 restrictions: 17 calls. Measured (greedy, judge-v3): the 0.5B names only the
+customer's sedán compacto (a catalogue product, left to the deterministic check), gives every turn to its own side
+and answers no restriction question with the contradicting answer, on both conversations (it misses the unfaithful
+one's demanded guarantor).
+Asserted: the calls, no fail-closed claim, turns that exist, the faithful one kept and the unfaithful one rejected
+(its 35 % and 60 months are caught without the judge too).
 """
 
 from __future__ import annotations
@@ -42,7 +46,7 @@ def test_real_judge_answers_parse_into_claims_and_the_gate_runs(small_model: Lla
     evaluator = Evaluator(NoPii(), domains, judge=recording)
     accepted = evaluator.evaluate(conversation(seed, FAITHFUL), seed)
     rejected = evaluator.evaluate(conversation(seed, UNFAITHFUL, conversation_id="conv-2"), seed)
-    assert judge.usage.calls == 2 and judge.usage.failed == 0 and judge.usage.completion_tokens > 0
+    assert judge.usage.calls == 2 * 17 and judge.usage.failed == 0 and judge.usage.completion_tokens > 0
     assert all(claim.kind != "juez" and 1 <= claim.turn <= len(FAITHFUL) for claim in claims)
     assert accepted.result("fidelidad_factual").passed, accepted.reasons
     assert not rejected.result("fidelidad_factual").passed  # 35 % and 60 months: caught without the judge too

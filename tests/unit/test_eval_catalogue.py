@@ -23,6 +23,7 @@ def test_words_must_come_in_order_and_together() -> None:
     assert mentioned_products("Una mediana SUV", CATALOGUE) == []
     assert mentioned_products("La SUV que le mostré es mediana", CATALOGUE) == []
     assert mentioned_products("El sedán compacto y el sedán compacto", CATALOGUE) == ["sedan_compacto"]
+    assert mentioned_products("sedán_compacto", CATALOGUE) == ["sedan_compacto"]
 
 
 def test_a_product_the_seed_does_not_name_is_an_unsupported_claim(domains: DomainRegistry) -> None:
