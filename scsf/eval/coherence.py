@@ -20,7 +20,7 @@ from functools import lru_cache
 
 from scsf.domains import DomainPack
 from scsf.eval.base import COHERENCIA_DIALOGO, MetricResult, at_least
-from scsf.eval.dialogue import DialogueTurn
+from scsf.eval.dialogue import OTHER_SIDE, DialogueTurn
 from scsf.eval.text import WORD, fold
 from scsf.seeds.schema import Seed
 
@@ -70,7 +70,7 @@ def dialogue_coherence(
     for turn, text in zip(turns, folded, strict=True):
         known = turn.role in seed.roles and turn.side is not None
         tallies["roles"].add(known, f"turn {turn.number}: role {turn.role} is not a role of the seed with a side")
-        other = {"usuario": "asistente", "asistente": "usuario"}.get(turn.side or "")
+        other = OTHER_SIDE.get(turn.side or "")
         swapped = other is not None and cues[other].search(text) is not None
         tallies["role_content"].add(not swapped, f"turn {turn.number}: {turn.role} says what the {other} side says")
     for before, after in zip(turns, turns[1:], strict=False):

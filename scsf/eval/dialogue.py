@@ -7,6 +7,9 @@ from dataclasses import dataclass
 from scsf.domains import DomainPack
 from scsf.seeds.conversation import Conversation
 
+OTHER_SIDE = {"usuario": "asistente", "asistente": "usuario"}
+"""The side that answers each side (pack `lado`)."""
+
 
 @dataclass(frozen=True)
 class DialogueTurn:

@@ -26,7 +26,7 @@ from typing import Any
 
 from scsf.domains import DomainPack
 from scsf.eval.catalogue import mentioned_products
-from scsf.eval.dialogue import DialogueTurn
+from scsf.eval.dialogue import OTHER_SIDE, DialogueTurn
 from scsf.eval.fidelity import (
     Claim,
     claims_from_dialogue,
@@ -53,7 +53,6 @@ class Kind:
     stated_as: frozenset[str]
 
 
-OTHER_SIDE = {"usuario": "asistente", "asistente": "usuario"}
 AMOUNT = frozenset({"monto", "cantidad"})
 KINDS: dict[str, Kind] = {
     "enganche_pct": Kind(r"enganche_\d", r"enganche_pct", ("enganche", "inicial"), frozenset({"porcentaje"})),
