@@ -86,6 +86,21 @@ class ModelStageLabeller:
         )
         return [{"role": "system", "content": system}, {"role": "user", "content": f"Turnos:\n{lines}"}]
 
+    prompt_version = "stage-labels-v1"
+    """Changes whenever `messages` or the answer schema changes what the model is asked."""
+
+    def identity(self) -> dict[str, object]:
+        """What decides the labels besides the pack: the model (name, sha256), the prompt version, the attempt and
+        clipping settings and the fallback labeller's identity."""
+        info = self.backend.model_info
+        fallback = getattr(self.fallback, "identity", None)
+        return {
+            "class": type(self).__qualname__, "model": info.get("name"), "sha256": info.get("sha256"),
+            "prompt_version": self.prompt_version, "max_attempts": self.max_attempts,
+            "max_turn_chars": self.max_turn_chars, "sampling_seed": self.sampling_seed,
+            "fallback": fallback() if callable(fallback) else type(self.fallback).__qualname__,
+        }  # fmt: skip
+
 
 def allowed_stages(pack: DomainPack, side: str | None) -> list[str]:
     """Stage ids of `pack` a turn of `side` may have, in the pack's order."""

@@ -46,6 +46,7 @@ from scsf.domains import DomainPack
 from scsf.eval.dialogue import DialogueTurn
 from scsf.eval.stage_cues import STAGE_CUES
 from scsf.eval.text import fold, folded_words
+from scsf.hashing import content_id
 
 StageLabeller = Callable[[Sequence[DialogueTurn], DomainPack], list[str]]
 
@@ -180,6 +181,15 @@ class KeywordStageLabeller:
             labels.append(max(allowed, key=lambda p: scores[p.stage]).stage)
             sequence += turn_stages(labels[-1], SENTENCE_END.split(turn.text), allowed, vocabulary, opening, closing)
         return StageLabelling(labels, sequence=without_late_opening(sequence, opening))
+
+    def identity(self) -> dict[str, object]:
+        """What decides the labels besides the pack (the gate fingerprints packs apart): the class, the stay bonus
+        and a hash of the cue and stop-word tables and tuning constants."""
+        tables = {
+            "cues": STAGE_CUES, "stopwords": sorted(STOPWORDS),
+            "constants": [STEM_LENGTH, CUE_WEIGHT, OPENING_TURNS, OPENING_WEIGHT, CLOSING_TURNS, REPLY_BONUS, SECOND_MIN],
+        }  # fmt: skip
+        return {"class": type(self).__qualname__, "stay_bonus": self.stay_bonus, "tables": content_id(tables)}
 
 
 def edge_stages(pack: DomainPack) -> tuple[str | None, str | None]:
