@@ -28,7 +28,7 @@ import threading
 import warnings
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
-from importlib.metadata import entry_points
+from importlib.metadata import PackageNotFoundError, entry_points, version
 from typing import Any
 
 from presidio_analyzer import AnalyzerEngine, EntityRecognizer, RecognizerRegistry
@@ -78,6 +78,14 @@ def _check_pipelines_installed() -> None:
     missing = [name for name in SPACY_MODELS.values() if not spacy.util.is_package(name)]
     if missing:  # Presidio would try `spacy download` here: refuse instead, we are offline
         raise ModelError(f"spaCy pipeline(s) not installed: {', '.join(missing)} (installer/setup.sh installs them)")
+
+
+def _version(distribution: str) -> str | None:
+    """An installed distribution's version, or None when it is not installed."""
+    try:
+        return version(distribution)
+    except PackageNotFoundError:
+        return None
 
 
 def plugin_recognizers(language: str) -> list[Any]:
@@ -202,6 +210,17 @@ class PiiScanner:
     @property
     def analyzer(self) -> AnalyzerEngine:
         return get_analyzer(self.phone_regions)
+
+    def identity(self) -> dict[str, Any]:
+        """What decides the findings besides the code: the settings, the spaCy pipelines' and Presidio's versions
+        and the plug-in recognizers; read from package metadata, so nothing loads."""
+        return {
+            "class": type(self).__qualname__, "entities": self.entities, "min_score": self.min_score,
+            "default_lang": self.default_lang, "phone_regions": list(self.phone_regions),
+            "pipelines": {lang: f"{name}=={_version(name)}" for lang, name in SPACY_MODELS.items()},
+            "presidio": _version("presidio-analyzer"),
+            "plugins": sorted(f"{ep.name}={ep.value}" for ep in entry_points(group=RECOGNIZERS_GROUP)),
+        }  # fmt: skip
 
     def warm_up(self) -> PiiScanner:
         """Load the pipelines and language model now rather than on the first scan."""
