@@ -90,15 +90,13 @@ class ModelStageLabeller:
     """Changes whenever `messages` or the answer schema changes what the model is asked."""
 
     def identity(self) -> dict[str, object]:
-        """What decides the labels besides the pack: the model (name, sha256), the prompt version, the attempt and
-        clipping settings and the fallback labeller's identity."""
+        """What decides the labels besides the pack and the fallback labeller: the model (name, sha256), the prompt
+        version and the attempt and clipping settings."""
         info = self.backend.model_info
-        fallback = getattr(self.fallback, "identity", None)
         return {
             "class": type(self).__qualname__, "model": info.get("name"), "sha256": info.get("sha256"),
             "prompt_version": self.prompt_version, "max_attempts": self.max_attempts,
             "max_turn_chars": self.max_turn_chars, "sampling_seed": self.sampling_seed,
-            "fallback": fallback() if callable(fallback) else type(self.fallback).__qualname__,
         }  # fmt: skip
 
 

@@ -5,25 +5,29 @@ most `max_copies` of any conversation, exact or near-duplicate; a surplus copy i
 verdicts stored in one transaction.
 
 Incremental (`reuse_stored`, the gate's regeneration rounds and resume): a conversation keeps its stored metric
-results when the same evaluator settings gave them (`evaluator_settings`: the scsf version, the evaluator's, stage
-labeller's and PII scanner's classes, the judge's model and prompt version) and its text ROUGE-L was taken against
-the reference its seed has now; only the others reach the evaluator. The thresholds need no check: they come from
-the conversation's seed version, which never changes. Diversity forcing always runs again over the whole run, from
-the metric results, so a surplus copy whose twin has since been rejected is accepted."""
+results when the same evaluator settings gave them (`evaluator_settings`: the scsf version, the evaluator's class,
+what decides the stage labeller's and PII scanner's output (cue tables; model and prompt; pipelines and
+recognizers), the judge's model, sha256 and prompt version, and the content of the domain packs) and its text
+ROUGE-L was taken against the reference its seed has now; only the others reach the evaluator. The thresholds need
+no check: they come from the conversation's seed version, which never changes. Diversity forcing always runs again
+over the whole run, from the metric results, so a surplus copy whose twin has since been rejected is accepted."""
 
 from __future__ import annotations
 
+import re
 from collections import deque
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
 from scsf import __version__
+from scsf.eval import stages
 from scsf.eval.base import ROUGE_L, MetricResult, Verdict
 from scsf.eval.dedup import dialogue_text, find_near_duplicates
 from scsf.eval.evaluator import Evaluator
 from scsf.eval.reference import Reference
-from scsf.hashing import canonical_json
+from scsf.eval.stages import KeywordStageLabeller
+from scsf.hashing import canonical_json, content_id
 from scsf.seeds.cache import SeedCache
 from scsf.seeds.conversation import Conversation
 from scsf.seeds.schema import Seed
@@ -46,18 +50,48 @@ class RunEvaluation:
 
 def evaluator_settings(evaluator: Evaluator) -> str:
     """What, besides the conversation and its seed version, decides its metric results, as canonical JSON (stored
-    with each verdict). A test double without a labeller, scanner or judge identity leaves those out."""
-
-    def kind(component: Any) -> str | None:
-        return None if component is None else f"{type(component).__module__}.{type(component).__qualname__}"
-
+    with each verdict; computed once per evaluation). A component without `identity()` (a test double) is named by
+    its class; every pack of the evaluator's registry counts, since a seed's domain may be any of them."""
+    judge = getattr(evaluator, "judge", None)
+    judge_model = getattr(getattr(judge, "backend", None), "model_info", {})
+    domains = getattr(evaluator, "domains", None) or ()
     return canonical_json({
         "scsf": __version__,
-        "evaluator": kind(evaluator),
-        "labeller": kind(getattr(evaluator, "labeller", None)),
-        "scanner": kind(getattr(evaluator, "scanner", None)),
+        "evaluator": _kind(evaluator),
+        "labeller": _identity(getattr(evaluator, "labeller", None)),
+        "scanner": _identity(getattr(evaluator, "scanner", None)),
         "judge": getattr(evaluator, "judge_identity", None),
+        "judge_sha256": judge_model.get("sha256"),
+        "domains": content_id([pack.model_dump(mode="json") for pack in domains]),
     })  # fmt: skip
+
+
+def _kind(component: Any) -> str | None:
+    return None if component is None else f"{type(component).__module__}.{type(component).__qualname__}"
+
+
+def _identity(component: Any) -> Any:
+    """What decides a component's output: for the keyword stage labeller, its stay bonus and a hash of the
+    `scsf.eval.stages` constants (cue and stop-word tables, weights, patterns); else the component's own
+    `identity()`, with its `fallback` labeller's identity where it has one; else its class."""
+    if isinstance(component, KeywordStageLabeller):
+        tables = {name: _plain(value) for name, value in vars(stages).items() if name.isupper()}
+        return {"class": _kind(component), "stay_bonus": component.stay_bonus, "tables": content_id(tables)}
+    identity = getattr(component, "identity", None)
+    if not callable(identity):
+        return _kind(component)
+    if hasattr(component, "fallback"):
+        return {**identity(), "fallback": _identity(component.fallback)}
+    return identity()
+
+
+def _plain(value: Any) -> Any:
+    """A module constant as JSON: a regex as its pattern, a set sorted, anything else not JSON as its repr."""
+    if isinstance(value, re.Pattern):
+        return value.pattern
+    if isinstance(value, (set, frozenset)):
+        return sorted(value)
+    return value if isinstance(value, (str, int, float, bool, dict, list, tuple, type(None))) else repr(value)
 
 
 def evaluate_run(

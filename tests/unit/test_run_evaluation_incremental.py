@@ -6,6 +6,7 @@ rejected), other settings or another reference re-evaluate, and the metric resul
 # ruff: noqa: F811 (the fixtures imported from test_runner are test parameters)
 from __future__ import annotations
 
+import json
 from collections.abc import Collection, Iterable, Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -17,12 +18,16 @@ from scripted_backend import ScriptedBackend
 from test_runner import Recorder, StubGate, config, scsf_home, seed_ids  # noqa: F401 (fixtures)
 from test_runner import store as runner_store  # noqa: F401 (fixture)
 
+from scsf.bench.eval import PatternScan
 from scsf.domains import DomainRegistry
 from scsf.eval.base import COHERENCIA_DIALOGO, Verdict
 from scsf.eval.evaluator import Evaluator
 from scsf.eval.reference import Reference
+from scsf.eval.stage_cues import STAGE_CUES
+from scsf.eval.stage_model import ModelStageLabeller
 from scsf.pipeline.evaluation import evaluate_run, evaluator_settings
 from scsf.pipeline.runner import Runner
+from scsf.privacy.engine import PiiScanner
 from scsf.seeds.conversation import Conversation, Turn
 from scsf.seeds.schema import Seed
 from scsf.store import Store
@@ -37,8 +42,15 @@ class Counting(Evaluator):
     """The real evaluator (a scanner finding nothing) recording the conversations that reach it; those in `reject`
     fail dialogue coherence."""
 
-    def __init__(self, domains: DomainRegistry, judge: Any = None, reject: Collection[str] = ()) -> None:
-        super().__init__(NoPii(), domains, judge=judge)
+    def __init__(
+        self,
+        domains: DomainRegistry,
+        judge: Any = None,
+        reject: Collection[str] = (),
+        scanner: Any = None,
+        labeller: Any = None,
+    ) -> None:
+        super().__init__(scanner or NoPii(), domains, labeller=labeller, judge=judge)
         self.seen: list[str] = []
         self.reject = reject
 
@@ -58,6 +70,35 @@ class Counting(Evaluator):
             for r in verdict.results
         ]
         return Verdict.from_results(verdict.conversation_id, results)
+
+
+class IdentifiedNoPii(NoPii):
+    """A scanner finding nothing that names its settings, as `PiiScanner.identity` does."""
+
+    def __init__(self, **identity: Any) -> None:
+        self.settings = identity
+
+    def identity(self) -> dict[str, Any]:
+        return self.settings
+
+
+class OtherModel(ScriptedBackend):
+    """A scripted model under another name and sha256 (the labeller falls back to keywords on its answers)."""
+
+    @property
+    def model_info(self) -> dict[str, Any]:
+        return {"backend": "scripted", "name": "other-model", "sha256": "1" * 64}
+
+
+def edited_pack(domains: DomainRegistry) -> DomainRegistry:
+    """The registry with one stage description of the automotive pack edited."""
+    packs = []
+    for pack in domains:
+        if pack.namespace == "automotive.sales":
+            stages = [pack.etapas[0].model_copy(update={"descripcion": "Saludo editado"}), *pack.etapas[1:]]
+            pack = pack.model_copy(update={"etapas": stages})
+        packs.append(pack)
+    return DomainRegistry(packs)
 
 
 class NamedJudge:
@@ -148,6 +189,49 @@ def test_other_evaluator_settings_re_evaluate_everything(store, domains, seed) -
     same = Counting(domains, judge=NamedJudge())
     assert evaluate_run(store, same, RUN, reuse_stored=True).reused == 2
     assert same.seen == []
+
+
+SETTINGS_CHANGES = {
+    "domain pack edited": lambda domains, monkeypatch: Counting(edited_pack(domains)),
+    "stage cue edited": lambda domains, monkeypatch: (
+        monkeypatch.setitem(STAGE_CUES, "saludo", STAGE_CUES["saludo"] + " holis"),
+        Counting(domains),
+    )[1],
+    "model labeller": lambda domains, monkeypatch: Counting(domains, labeller=ModelStageLabeller(ScriptedBackend())),
+    "scanner settings": lambda domains, monkeypatch: Counting(domains, scanner=IdentifiedNoPii(min_score=0.6)),
+}
+
+
+@pytest.mark.parametrize("change", SETTINGS_CHANGES, ids=list(SETTINGS_CHANGES))
+def test_a_change_of_what_decides_the_results_re_evaluates(store, domains, seed, monkeypatch, change) -> None:
+    ids = add(store, seed, 0, 1)
+    before = Counting(domains, scanner=IdentifiedNoPii(min_score=0.5))
+    evaluate_run(store, before, RUN, reuse_stored=True)
+    assert (
+        evaluate_run(store, Counting(domains, scanner=IdentifiedNoPii(min_score=0.5)), RUN, reuse_stored=True).reused
+        == 2
+    )
+    changed = SETTINGS_CHANGES[change](domains, monkeypatch)
+    assert evaluator_settings(changed) != evaluator_settings(before)
+    assert evaluate_run(store, changed, RUN, reuse_stored=True).reused == 0
+    assert changed.seen == ids
+
+
+def test_the_model_labeller_and_the_pii_scanner_name_their_settings(domains) -> None:
+    one, same = ModelStageLabeller(ScriptedBackend()), ModelStageLabeller(ScriptedBackend())
+    other = ModelStageLabeller(OtherModel())
+    assert one.identity() == same.identity() != other.identity()
+    assert other.identity()["sha256"] == "1" * 64
+    assert (
+        json.loads(evaluator_settings(Counting(domains, labeller=one)))["labeller"]["fallback"]
+        == json.loads(evaluator_settings(Counting(domains)))["labeller"]
+    )
+    full = PiiScanner().identity()
+    assert full == PiiScanner().identity() != PiiScanner(min_score=0.6).identity()
+    assert full["pipelines"]["es"].startswith("es_core_news_sm==")
+    assert evaluator_settings(Counting(domains, scanner=PiiScanner())) != evaluator_settings(
+        Counting(domains, scanner=PatternScan(PiiScanner()))
+    )
 
 
 def test_eval_without_reuse_evaluates_everything(store, domains, seed) -> None:
