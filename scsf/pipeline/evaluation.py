@@ -2,7 +2,7 @@
 metrics (`Evaluator.evaluate_many`, batched; a conversation whose seed was extracted from an imported conversation
 also gets the text ROUGE-L against that one, which does not gate), then diversity forcing over those that passed (at
 most `max_copies` of any conversation, exact or near-duplicate; a surplus copy is rejected naming its twin), all
-verdicts stored in one transaction.
+verdicts stored in one transaction, with the judge's usage in this evaluation (the run report sums them).
 
 Incremental (`reuse_stored`, the gate's regeneration rounds and resume): a conversation keeps its stored metric
 results when the same evaluator settings gave them (`evaluator_settings`: the scsf version, the evaluator's class,
@@ -28,6 +28,7 @@ from scsf.eval.evaluator import Evaluator
 from scsf.eval.reference import Reference
 from scsf.eval.stages import KeywordStageLabeller
 from scsf.hashing import canonical_json, content_id
+from scsf.pipeline.judge_backend import current_summary, usage_since
 from scsf.seeds.cache import SeedCache
 from scsf.seeds.conversation import Conversation
 from scsf.seeds.schema import Seed
@@ -110,6 +111,7 @@ def evaluate_run(
     store.get_run(run_id)  # a clear error for an unknown run
     seeds = seeds or SeedCache(store, evaluator.domains)
     settings = evaluator_settings(evaluator)
+    judge_before = current_summary(getattr(evaluator, "judge", None))
     references = ReferenceRepository(store).of_run(run_id)  # read before the conversations' cursor is open
     stored = VerdictRepository(store).metric_results(run_id, settings) if reuse_stored else {}
     read: deque[tuple[Conversation, Verdict | None]] = deque()  # in plan order; None: awaiting the evaluator's
@@ -150,7 +152,8 @@ def evaluate_run(
         if v.conversation_id in twins else v
         for v in verdicts
     ]  # fmt: skip
-    VerdictRepository(store).replace_run(run_id, verdicts, twins, evaluator=settings, reused=reused)
+    judged = usage_since(judge_before, current_summary(getattr(evaluator, "judge", None)))
+    VerdictRepository(store).replace_run(run_id, verdicts, twins, evaluator=settings, reused=reused, judge=judged)
     rejected: dict[str, int] = {}
     for verdict in verdicts:
         for result in verdict.results:

@@ -1,6 +1,7 @@
 """The judge model of the acceptance gate, shared by `run --judge` and `eval --judge`: the backend config it runs on
 (llama.cpp with a manifest model, or an OpenAI-compatible loopback server) and the summary of what it did, for the
-CLI and the signed report."""
+CLI and the signed report. Each evaluation stores the usage it added (`usage_since`) with its verdicts, so the report
+sums every session's (`summed`), an interrupted one included."""
 
 from __future__ import annotations
 
@@ -46,3 +47,32 @@ def judge_summary(judges: Sequence[LlmJudge]) -> dict[str, Any] | None:
         "completion_tokens": sum(usage.completion_tokens for usage in usages),
         "seconds": round(sum(usage.seconds for usage in usages), 1),
     }  # fmt: skip
+
+
+USAGE = ("conversations", "calls", "failed", "completion_tokens", "seconds")
+"""The summary's fields that add up; the others name the model."""
+
+
+def current_summary(judge: Any) -> dict[str, Any] | None:
+    """`judge_summary` of a gate's judge so far: of the judges a `CurrentJudge` (inside `run`) had its models open,
+    or of an LlmJudge itself (`eval --judge`); None for no judge or one that keeps no usage."""
+    models = getattr(judge, "models", None)
+    if models is not None:
+        return models.judge_summary()
+    return judge_summary([judge]) if hasattr(judge, "usage") else None
+
+
+def usage_since(before: dict[str, Any] | None, after: dict[str, Any] | None) -> dict[str, Any] | None:
+    """The summary of what a judge did between two `current_summary` readings; None when it was not asked."""
+    if after is None or not after["conversations"] - (before or {}).get("conversations", 0):
+        return None
+    spent = {field: after[field] - (before or {}).get(field, 0) for field in USAGE}
+    return {**after, **spent, "seconds": round(spent["seconds"], 1)}
+
+
+def summed(summaries: Sequence[dict[str, Any]]) -> dict[str, Any] | None:
+    """Summaries added up, naming the model of the last one; None for none."""
+    if not summaries:
+        return None
+    total = {field: sum(summary[field] for summary in summaries) for field in USAGE}
+    return {**summaries[-1], **total, "seconds": round(total["seconds"], 1)}

@@ -1,6 +1,7 @@
 """The `quality` section of a run report: what the acceptance gate decided and why, regeneration, and the
 distribution report, all read back from the store (so a resumed run reports the same), and the judge model the
-gate asked in the `execute` call that finished the run (every call evaluates the whole run again)."""
+gate asked with its usage summed over every evaluation of the run stored (the sessions before a resume included; an
+evaluation interrupted before its verdicts were stored left no usage)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from typing import Any
 from scsf.eval.dashboard import rejection_reasons
 from scsf.eval.distribution import distribution
 from scsf.pipeline.config import RunConfig
+from scsf.pipeline.judge_backend import summed
 from scsf.store import Store
 from scsf.store.verdicts import VerdictRepository
 
@@ -16,8 +18,8 @@ TOP_REASONS = 5
 
 
 def quality_section(store: Store, run_id: str, judge: dict[str, Any] | None = None) -> dict[str, Any]:
-    """Gate on/off, the judge (`judge_summary`: model, sha256, prompt version, calls, failures, seconds; None when
-    off), accepted/rejected counts, rejections per metric and their most frequent reasons, thresholds, regeneration
+    """Gate on/off, the judge (`judge_summary`: model, sha256, prompt version, calls, failures, seconds, summed over
+    the run's stored evaluations; `judge`, this session's, where none is stored; None when off), accepted/rejected counts, rejections per metric and their most frequent reasons, thresholds, regeneration
     rounds and replacements, per-seed acceptance and the distributions over accepted vs all."""
     config = RunConfig.model_validate(store.get_run(run_id)["config"])
     target = store.planned_count(run_id)
@@ -25,6 +27,7 @@ def quality_section(store: Store, run_id: str, judge: dict[str, Any] | None = No
         summary = "quality gate off: the dataset holds every stored conversation, unevaluated"
         return {"gate": "off", "judge": None, "summary": summary}
     repository = VerdictRepository(store)
+    judge = summed(repository.judge_usage(run_id)) or judge
     verdicts = repository.of_run(run_id)
     accepted = sum(verdict.accepted for verdict in verdicts)
     by_metric = repository.rejections_by_metric(run_id)

@@ -246,3 +246,18 @@ def _incremental_gate(con: duckdb.DuckDBPyConnection) -> None:
         ALTER TABLE evaluations ADD COLUMN position INTEGER;
         """
     )
+
+
+@migration(7, "judge usage of each evaluation of a run")
+def _judge_usage(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute(
+        """
+        CREATE TABLE judge_usage (
+            run_id VARCHAR NOT NULL,
+            evaluation INTEGER NOT NULL,
+            summary JSON NOT NULL,
+            recorded_at TIMESTAMPTZ NOT NULL DEFAULT current_timestamp,
+            PRIMARY KEY (run_id, evaluation)
+        );
+        """
+    )

@@ -2,7 +2,8 @@
 
 Re-evaluating a run replaces its rows in one transaction, with one audit event, so the store always holds one
 complete evaluation of a run. Each verdict names the evaluator settings behind it and each result its place in the
-verdict, so an incremental evaluation can rebuild the metric results (before diversity forcing) and keep them.
+verdict, so an incremental evaluation can rebuild the metric results (before diversity forcing) and keep them. The
+judge usage of each evaluation is added, with it, to the run's (`judge_usage`): the run's sessions summed.
 """
 
 from __future__ import annotations
@@ -35,11 +36,25 @@ class VerdictRepository:
         self.store = store
 
     def replace_run(
-        self, run_id: str, verdicts: Sequence[Verdict], twins: dict[str, str], *, evaluator: str, reused: int
+        self,
+        run_id: str,
+        verdicts: Sequence[Verdict],
+        twins: dict[str, str],
+        *,
+        evaluator: str,
+        reused: int,
+        judge: dict[str, Any] | None = None,
     ) -> None:
         """Store the run's evaluation, replacing any earlier one; `twins` names the kept twin of each surplus copy,
-        `evaluator` the settings that gave the metric results (JSON), `reused` how many were kept from before."""
+        `evaluator` the settings that gave the metric results (JSON), `reused` how many were kept from before,
+        `judge` the judge's usage in this evaluation (`judge_summary`), kept beside earlier evaluations'."""
         with self.store.transaction() as con:
+            if judge is not None:
+                con.execute(
+                    "INSERT INTO judge_usage (run_id, evaluation, summary) SELECT ?, count(*) + 1, ?"
+                    " FROM judge_usage WHERE run_id = ?",
+                    [run_id, canonical_json(judge), run_id],
+                )
             con.execute(
                 "DELETE FROM evaluations WHERE conversation_id IN (SELECT conversation_id FROM verdicts WHERE run_id = ?)",
                 [run_id],
@@ -75,6 +90,13 @@ class VerdictRepository:
             accepted = sum(verdict.accepted for verdict in verdicts)
             payload = {"conversations": len(verdicts), "accepted": accepted, "reused": reused}
             append_event(con, "run.evaluated", payload, run_id)
+
+    def judge_usage(self, run_id: str) -> list[dict[str, Any]]:
+        """The judge usage of each evaluation of the run that asked a judge, in order."""
+        rows = self.store.con.execute(
+            "SELECT summary FROM judge_usage WHERE run_id = ? ORDER BY evaluation", [run_id]
+        ).fetchall()
+        return [orjson.loads(summary) for (summary,) in rows]
 
     def metric_results(self, run_id: str, evaluator: str) -> dict[str, list[MetricResult]]:
         """The stored metric results (diversity forcing aside) of each conversation of the run whose verdict the

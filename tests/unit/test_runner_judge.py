@@ -27,10 +27,11 @@ from scsf.eval.judge import JudgeUsage
 from scsf.eval.judge_prompt import PROMPT_VERSION
 from scsf.models.catalog import ModelCatalog
 from scsf.pipeline.config import RunConfig
-from scsf.pipeline.judge_backend import judge_backend_config, judge_summary
+from scsf.pipeline.judge_backend import judge_backend_config, judge_summary, summed, usage_since
 from scsf.pipeline.loaded_models import LoadedModels
 from scsf.pipeline.runner import Runner
 from scsf.reports import verify_report_file
+from scsf.store.verdicts import VerdictRepository
 
 GENERATOR = "generator-model"
 JUDGE = "judge-model"
@@ -229,7 +230,9 @@ def test_regeneration_rounds_swap_two_local_models_and_add_up_the_judges(scsf_ho
     assert (outcome.stored, outcome.accepted, outcome.replacements) == (18, 6, 12)
     assert never_two_open(backends.log)
     assert backends.log == [("open", GENERATOR), ("close", GENERATOR), ("open", JUDGE), ("close", JUDGE)] * 3
-    assert quality_of(scsf_home, outcome)["judge"] == judge_section(6 + 6 + 6)  # each round judges only its new conversations
+    assert quality_of(scsf_home, outcome)["judge"] == judge_section(
+        6 + 6 + 6
+    )  # each round judges only its new conversations
 
 
 def test_without_the_gate_the_report_says_judge_null(scsf_home, store, domains) -> None:
@@ -273,3 +276,29 @@ def test_a_killed_run_with_the_judge_resumes_to_the_same_report(scsf_home, store
     assert store.get_run(run_id)["config"]["judge_model"] == JUDGE
     assert quality_of(scsf_home, resumed)["judge"] == judge_section(6)
     assert len(read_jsonl(Path(resumed.dataset))) == 6
+
+
+def test_a_run_resumed_after_a_judged_evaluation_reports_the_judge_usage_of_every_session(
+    scsf_home, store, domains
+) -> None:
+    """Killed once the first gate's verdicts (6 judged) are stored; the resumed session judges the 12 replacements."""
+    runner = judge_runner(scsf_home, store, domains, Backends(), accept_from=4)
+    run_id = runner.plan(config(model=GENERATOR, judge=True, judge_model=JUDGE, regenerate_rejected=True))
+    with pytest.raises(KeyboardInterrupt):
+        runner.execute(run_id, InterruptOn("regenerating", 1))
+    assert [usage["calls"] for usage in VerdictRepository(store).judge_usage(run_id)] == [6]
+    resumed = judge_runner(scsf_home, store, domains, Backends(), accept_from=4).execute(run_id, Recorder())
+    assert (resumed.status, resumed.stored, resumed.accepted) == ("completed", 18, 6)
+    assert resumed.judge["calls"] == 12  # this session's
+    assert quality_of(scsf_home, resumed)["judge"] == judge_section(18)
+    assert [usage["calls"] for usage in VerdictRepository(store).judge_usage(run_id)] == [6, 6, 6]
+
+
+def test_judge_usage_between_readings_and_summed() -> None:
+    before = judge_section(2)
+    after = {**judge_section(5), "seconds": 2.6}
+    assert usage_since(before, after) == {**judge_section(3), "seconds": 1.6}
+    assert usage_since(after, after) is None and usage_since(None, None) is None
+    assert usage_since(None, before) == before
+    assert summed([judge_section(1), {**judge_section(2), "model": "later"}]) == {**judge_section(3), "model": "later"}
+    assert summed([]) is None
