@@ -18,6 +18,7 @@ from scsf.eval.evaluator import Evaluator
 from scsf.eval.fidelity import Claim
 from scsf.eval.judge_prompt import PROMPT_VERSION
 from scsf.eval.reference import Reference, reference_rouge_l
+from scsf.eval.rouge import text_rouge_l
 from scsf.eval.text import words
 from scsf.ingest.pipeline import IngestOptions, Ingestor
 from scsf.privacy import PiiScanner
@@ -65,8 +66,19 @@ def test_text_rouge_l_of_a_tiny_pair_is_exact() -> None:
     P = 4/6, R = 4/5, F = 2PR / (P + R) = 16/22."""
     candidate = turns([("cliente", "Hola, el auto rojo"), ("agente_ventas", "es caro.")])
     details = reference_rouge_l(candidate, Reference("imp-1", "El auto\nes muy caro"))
-    assert details == {"fmeasure": round(16 / 22, 4), "reference_conversation_id": "imp-1"}
+    assert details == {"fmeasure": round(16 / 22, 4), "reference_conversation_id": "imp-1", "placeholders_left_out": 0}
     assert details["fmeasure"] == 0.7273
+
+
+def test_redaction_placeholders_are_left_out_of_the_reference() -> None:
+    """Candidate: hola soy ana y mi auto es rojo (8 words); reference without [PERSON] and [PHONE_NUMBER]: hola mi
+    auto es rojo llame al (7); LCS hola mi auto es rojo = 5. P = 5/8, R = 5/7, F = 2PR / (P + R) = 50/75 = 2/3.
+    Counted as words (hola person mi auto es rojo llame al phone number: 10) they would give F = 50/90."""
+    candidate = turns([("cliente", "Hola, soy Ana y mi auto es rojo")])
+    reference = Reference("imp-1", "Hola [PERSON]\nMi auto es rojo, llame al [PHONE_NUMBER].")
+    details = reference_rouge_l(candidate, reference)
+    assert details == {"fmeasure": round(2 / 3, 4), "reference_conversation_id": "imp-1", "placeholders_left_out": 2}
+    assert round(text_rouge_l("\n".join(t.text for t in candidate), reference.text), 4) == round(50 / 90, 4)
 
 
 def test_reference_and_judge_identity_in_the_details_without_gating(domains: DomainRegistry) -> None:
@@ -78,7 +90,9 @@ def test_reference_and_judge_identity_in_the_details_without_gating(domains: Dom
     )
     rouge = verdict.result("rouge_l")
     # the reference is the first four turns word for word: LCS = its 58 words, of the dialogue's 105: F = 116 / 163
-    assert rouge.details["text_rouge_l"] == {"fmeasure": round(116 / 163, 4), "reference_conversation_id": "imp-1"}
+    assert rouge.details["text_rouge_l"] == {
+        "fmeasure": round(116 / 163, 4), "reference_conversation_id": "imp-1", "placeholders_left_out": 0,
+    }  # fmt: skip
     without = {key: value for key, value in rouge.details.items() if key != "text_rouge_l"}
     assert replace(rouge, details=without) == plain.result("rouge_l")  # score, decision and reasons as without it
     assert verdict.result("fidelidad_factual").details["judge"] == {
@@ -177,6 +191,7 @@ def test_an_extracted_seeds_run_gets_text_rouge_l_through_the_store(
         assert json.loads(details)["text_rouge_l"] == {
             "fmeasure": 1.0,
             "reference_conversation_id": reference.conversation_id,
+            "placeholders_left_out": 0,
         }
 
         verdicts = VerdictRepository(store)
