@@ -14,19 +14,16 @@ over the whole run, from the metric results, so a surplus copy whose twin has si
 
 from __future__ import annotations
 
-import re
 from collections import deque
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
 from scsf import __version__
-from scsf.eval import stages
 from scsf.eval.base import ROUGE_L, MetricResult, Verdict
 from scsf.eval.dedup import dialogue_text, find_near_duplicates
 from scsf.eval.evaluator import Evaluator
 from scsf.eval.reference import Reference
-from scsf.eval.stages import KeywordStageLabeller
 from scsf.hashing import canonical_json, content_id
 from scsf.pipeline.judge_backend import current_summary, usage_since
 from scsf.seeds.cache import SeedCache
@@ -72,27 +69,14 @@ def _kind(component: Any) -> str | None:
 
 
 def _identity(component: Any) -> Any:
-    """What decides a component's output: for the keyword stage labeller, its stay bonus and a hash of the
-    `scsf.eval.stages` constants (cue and stop-word tables, weights, patterns); else the component's own
-    `identity()`, with its `fallback` labeller's identity where it has one; else its class."""
-    if isinstance(component, KeywordStageLabeller):
-        tables = {name: _plain(value) for name, value in vars(stages).items() if name.isupper()}
-        return {"class": _kind(component), "stay_bonus": component.stay_bonus, "tables": content_id(tables)}
+    """What decides a component's output: its own `identity()`, with its `fallback` labeller's identity where it has
+    one (the model stage labeller's); else its class."""
     identity = getattr(component, "identity", None)
     if not callable(identity):
         return _kind(component)
     if hasattr(component, "fallback"):
         return {**identity(), "fallback": _identity(component.fallback)}
     return identity()
-
-
-def _plain(value: Any) -> Any:
-    """A module constant as JSON: a regex as its pattern, a set sorted, anything else not JSON as its repr."""
-    if isinstance(value, re.Pattern):
-        return value.pattern
-    if isinstance(value, (set, frozenset)):
-        return sorted(value)
-    return value if isinstance(value, (str, int, float, bool, dict, list, tuple, type(None))) else repr(value)
 
 
 def evaluate_run(
