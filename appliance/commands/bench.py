@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import Annotated
 
 import typer
@@ -10,6 +11,13 @@ from rich.progress import Progress
 from appliance.output import err_console, print_json
 
 app = typer.Typer(help="Benchmarks (JSON on stdout, progress on stderr).", no_args_is_help=True)
+
+
+class LabelledSet(StrEnum):
+    """The labelled sets of `bench judge` (scsf.bench.judge.LABELLED_SETS)."""
+
+    calibration = "calibration"
+    heldout = "heldout"
 
 
 @app.command("store")
@@ -109,8 +117,11 @@ def judge(
     limit: Annotated[int | None, typer.Option(min=1, help="Evaluate only this many cases, kinds taken in turn")] = None,
     deterministic_only: Annotated[bool, typer.Option(help="Deterministic checks alone, no model")] = False,
     threads: Annotated[int, typer.Option(min=1, help="CPU threads for llama.cpp")] = 2,
+    labelled_set: Annotated[
+        LabelledSet, typer.Option("--set", help="calibration, or heldout: written without reading the checks")
+    ] = LabelledSet.calibration,
 ) -> None:
-    """Judge calibration: the labelled set (faithful and subtly unfaithful conversations over pilot seeds) through
+    """Judge calibration: a labelled set (faithful and subtly unfaithful conversations over pilot seeds) through
     factual fidelity with deterministic checks alone and with the LLM judge; accuracy, recall per kind, specificity,
     confusion matrix and score-label correlation side by side."""
     from rich.progress import BarColumn, MofNCompleteColumn, TaskID, TextColumn, TimeRemainingColumn
@@ -134,7 +145,7 @@ def judge(
 
         result = bench_judge(
             model=model, limit=limit, deterministic_only=deterministic_only, n_threads=threads,
-            on_mode=start, on_case=done,
+            labelled_set=labelled_set.value, on_mode=start, on_case=done,
         )  # fmt: skip
     print_json(result)
 

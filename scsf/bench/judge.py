@@ -1,5 +1,6 @@
-"""`bench judge`: the calibration set (`judge_set`) through the Evaluator, with deterministic checks alone and with
-a judge model, side by side. A conversation is predicted faithful iff its `fidelidad_factual` metric passes.
+"""`bench judge`: a labelled set (the calibration set of `judge_set`, or the held-out set of `judge_heldout`, written
+without reading the judge's checks) through the Evaluator, with deterministic checks alone and with a judge model,
+side by side. A conversation is predicted faithful iff its `fidelidad_factual` metric passes.
 
 Per mode: accuracy, recall per unfaithful kind, specificity on the faithful ones, the confusion matrix, the Pearson
 correlation between the fidelity score and the label (faithful = 1: point-biserial), seconds per conversation, and
@@ -17,6 +18,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from scsf.bench.generate_model import BenchModel
+from scsf.bench.judge_heldout import heldout_set
 from scsf.bench.judge_set import FAITHFUL, KINDS, Case, calibration_set, pilot_seeds
 from scsf.domains import DomainRegistry
 from scsf.eval.base import FIDELIDAD_FACTUAL
@@ -30,6 +32,9 @@ from scsf.seeds.schema import Seed
 
 MISSES_SHOWN = 3  # misclassified examples reported per kind
 JUDGE_CTX = 4096
+LABELLED_SETS: dict[str, Callable[[DomainRegistry], list[Case]]] = {
+    "calibration": calibration_set, "heldout": heldout_set,
+}  # fmt: skip
 
 
 class NoFindings:
@@ -162,18 +167,19 @@ def bench_judge(
     limit: int | None,
     deterministic_only: bool,
     n_threads: int,
+    labelled_set: str = "calibration",
     on_mode: Callable[[str, int], None] | None = None,
     on_case: Callable[[Outcome], None] | None = None,
 ) -> dict[str, Any]:
-    """Both modes over the set (or `limit` cases of it): deterministic checks alone, then the LLM judge with manifest
-    model `model` (default: the manifest's judge) unless `deterministic_only`. `on_mode(name, cases)` is called as a
-    mode starts, `on_case` after each case."""
+    """Both modes over the labelled set `labelled_set` (a name of LABELLED_SETS), or `limit` cases of it:
+    deterministic checks alone, then the LLM judge with manifest model `model` (default: the manifest's judge) unless
+    `deterministic_only`. `on_mode(name, cases)` is called as a mode starts, `on_case` after each case."""
     domains = DomainRegistry.load()
     seeds = pilot_seeds(domains)
-    every = calibration_set(domains)
+    every = LABELLED_SETS[labelled_set](domains)
     cases = select(every, limit)
     report: dict[str, Any] = {
-        "benchmark": "judge", "set": set_summary(every, seeds), "evaluated": len(cases),
+        "benchmark": "judge", "set": {"name": labelled_set, **set_summary(every, seeds)}, "evaluated": len(cases),
         "prediction": f"faithful iff {FIDELIDAD_FACTUAL} passes",
         "pii_scanner": "none (a scanner that finds nothing: fidelity does not use it)",
     }  # fmt: skip
