@@ -4,12 +4,12 @@ and the stage labeller's agreement with the generator's planned stages, on gener
 first; building the corpus is not timed.
 
 Every combination is timed: the full scan (spaCy NER for PERSON) and the pattern recognizers only, since the NER pass
-costs most of the time; one process and one worker process per CPU; the template corpus, whose texts repeat (each
-distinct text is scanned once a batch), and the same corpus with every turn made distinct, as a model's are. A worker
-process loads its own scanner (seconds): `first_verdict_s` (start-up and the first batch) is in `seconds`;
-`per_s_after_first_batches` is the rate from the first verdict on, counting every worker's first batch as done. The cores may be shared: the load average before and
-after is reported, and, in one process, conversations per CPU-second (`per_cpu_s`), which other processes' load
-changes less."""
+costs most of the time; one process and one process per CPU (this one and worker processes); the template corpus, whose
+texts repeat (each distinct text is scanned once a batch), and the same corpus with every turn made distinct, as a
+model's are. A worker process loads its own scanner (seconds) while this one evaluates: `first_verdict_s` is in
+`seconds`; `per_s_after_first_batches` is the rate from the first verdict on, counting one batch a process as done by
+then. The cores may be shared: the load average before and after is reported, and, in one process, conversations per
+CPU-second (`per_cpu_s`), which other processes' load changes less."""
 
 from __future__ import annotations
 

@@ -3,7 +3,8 @@
 
 `Evaluator.evaluate_many` gives the same verdicts as `evaluate` one by one, batched: the message turns of a batch of
 conversations go through one `scan_many` call, each distinct text once; with `workers` > 1 batches are evaluated in
-worker processes, each with its own warmed scanner (the judge, a model, is asked in this process).
+this process and worker processes, each with its own warmed scanner, this one evaluating alone until a worker has
+started (the judge, a model, is asked in this process).
 
 Two details do not gate: the `rouge_l` result's `text_rouge_l`, against the real conversation a seed was extracted
 from where one is given (`scsf.eval.reference`: a privacy signal, not a quality), and with a judge the
@@ -14,7 +15,7 @@ from __future__ import annotations
 import os
 from collections import deque
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, ThreadPoolExecutor, wait
 from dataclasses import replace
 from itertools import islice
 from multiprocessing import get_context
@@ -24,9 +25,15 @@ from typing import Any, NamedTuple, Protocol
 from scsf.domains import DomainPack, DomainRegistry
 from scsf.errors import ScsfError
 from scsf.eval.base import (
-    COHERENCIA_DIALOGO, DIVERSIDAD_LEXICA, FIDELIDAD_FACTUAL, MEMORIZACION, PRIVACY_SCORE, ROUGE_L, THRESHOLD_FIELDS,
+    COHERENCIA_DIALOGO,
+    DIVERSIDAD_LEXICA,
+    FIDELIDAD_FACTUAL,
+    MEMORIZACION,
+    PRIVACY_SCORE,
+    ROUGE_L,
+    THRESHOLD_FIELDS,
     Verdict,
-)  # fmt: skip
+)
 from scsf.eval.catalogue import catalogue_claims
 from scsf.eval.coherence import dialogue_coherence
 from scsf.eval.dialogue import DialogueTurn, dialogue
@@ -113,9 +120,9 @@ class Evaluator:
         references: Mapping[str, Reference] | None = None,
     ) -> Iterator[Verdict]:
         """The verdict of each (conversation, seed), in order, equal to `evaluate`'s (with the reference that
-        `references` gives the seed id, if any). `workers` > 1 evaluates batches in that many processes (None: one
-        per CPU; each loads its scanner, seconds), which the scanner, domains and labeller must pickle to; a script
-        doing so needs the `if __name__ == "__main__":` guard."""
+        `references` gives the seed id, if any). `workers` > 1 evaluates batches in that many processes, this one and
+        `workers` - 1 worker processes (None: one per CPU), which the scanner, domains and labeller must pickle to; a
+        script doing so needs the `if __name__ == "__main__":` guard."""
         workers = workers or len(os.sched_getaffinity(0))
         references = references or {}
         items = (self._item(conversation, seed, reference=references.get(seed.seed_id)) for conversation, seed in pairs)
@@ -124,17 +131,30 @@ class Evaluator:
             for batch in batches:
                 yield from self._evaluate_batch(batch)
             return
+        yield from self._evaluate_shared(batches, workers - 1)
+
+    def _evaluate_shared(self, batches: Iterator[list[Item]], children: int) -> Iterator[Verdict]:
+        """Verdicts of `batches`, in order, evaluated by this process and `children` worker processes. The workers
+        start in a thread of this process (the server they fork from imports the evaluator first, seconds; each then
+        loads its scanner), and until one has, this process evaluates every batch; then it hands batches to the
+        workers, at most two a worker in flight, and evaluates the next one itself when they are busy. At most four
+        batches a process wait to be yielded: a long run is not read all at once."""
         with ProcessPoolExecutor(
-            workers, mp_context=_worker_context(), initializer=_start_worker,
+            children, mp_context=_worker_context(), initializer=_start_worker,
             initargs=(self.scanner, self.domains, self.labeller),
-        ) as pool:  # fmt: skip
-            pending: deque[Future[list[Verdict]]] = deque()
-            for batch in batches:  # at most two batches a worker in flight: a long run is not read all at once
-                pending.append(pool.submit(_evaluate_in_worker, batch))
-                if len(pending) >= 2 * workers:
-                    yield from pending.popleft().result()
+        ) as pool, ThreadPoolExecutor(1) as launcher:  # fmt: skip
+            started = launcher.submit(_start_workers, pool, children)
+            pending: deque[Future[list[Verdict]] | list[Verdict]] = deque()
+            for batch in batches:
+                in_flight = sum(isinstance(entry, Future) and not entry.done() for entry in pending)
+                if in_flight < 2 * children and started.done():
+                    pending.append(pool.submit(_evaluate_in_worker, batch))
+                else:
+                    pending.append(self._evaluate_batch(batch))
+                while pending and (len(pending) > 4 * (children + 1) or _done(pending[0])):
+                    yield from _verdicts(pending.popleft())
             while pending:
-                yield from pending.popleft().result()
+                yield from _verdicts(pending.popleft())
 
     def _item(
         self, conversation: Conversation, seed: Seed, claims: Sequence[Claim] = (), reference: Reference | None = None
@@ -220,6 +240,24 @@ def _start_worker(scanner: TextScanner, domains: DomainRegistry, labeller: Stage
     if warm_up is not None:
         warm_up()
     _worker = Evaluator(scanner, domains, labeller)
+
+
+def _start_workers(pool: ProcessPoolExecutor, count: int) -> None:
+    """Start `count` workers of `pool` (each submit starts one), returning once one of them has started."""
+    wait([pool.submit(_worker_started) for _ in range(count)], return_when=FIRST_COMPLETED)
+
+
+def _worker_started() -> bool:
+    """A first task: done once a worker has run `_start_worker`."""
+    return True
+
+
+def _done(entry: Future[list[Verdict]] | list[Verdict]) -> bool:
+    return not isinstance(entry, Future) or entry.done()
+
+
+def _verdicts(entry: Future[list[Verdict]] | list[Verdict]) -> list[Verdict]:
+    return entry.result() if isinstance(entry, Future) else entry
 
 
 def _evaluate_in_worker(batch: list[Item]) -> list[Verdict]:

@@ -3,7 +3,10 @@ in this process and in worker processes, with the real scanner."""
 
 from __future__ import annotations
 
+import os
+import time
 from collections.abc import Sequence
+from pathlib import Path
 
 import pytest
 
@@ -34,6 +37,39 @@ class CountingScanner:
 
     def scan_many(self, texts: Sequence[str], langs: object = None) -> list[list[PiiFinding]]:
         self.calls.append(list(texts))
+        return self.scanner.scan_many(texts)
+
+
+class SlowHereScanner:
+    """The real scanner, logging the processes that start it and scan with it; in the process that made it, a scan
+    waits until a worker has started (at most a minute) and then scanned (at most a second a scan), so that a worker
+    gets batches however loaded the machine."""
+
+    def __init__(self, scanner: PiiScanner, log: Path) -> None:
+        self.scanner, self.log, self.home = scanner, log, os.getpid()
+
+    def _write(self, event: str) -> None:
+        with self.log.open("a") as log:
+            log.write(f"{event} {os.getpid()}\n")
+
+    def processes(self, event: str) -> set[int]:
+        lines = self.log.read_text().splitlines() if self.log.exists() else []
+        return {int(pid) for kind, pid in map(str.split, lines) if kind == event}
+
+    def _wait_for_another(self, event: str, seconds: float) -> None:
+        deadline = time.monotonic() + seconds
+        while not self.processes(event) - {self.home} and time.monotonic() < deadline:
+            time.sleep(0.05)
+
+    def warm_up(self) -> None:
+        self._write("start")
+        self.scanner.warm_up()
+
+    def scan_many(self, texts: Sequence[str], langs: object = None) -> list[list[PiiFinding]]:
+        self._write("scan")
+        if os.getpid() == self.home:
+            self._wait_for_another("start", 60)
+            self._wait_for_another("scan", 1)
         return self.scanner.scan_many(texts)
 
 
@@ -76,8 +112,11 @@ def test_evaluate_many_equals_evaluate_one_by_one(domains: DomainRegistry, scann
     assert "turn 5 repeats turn 1" in by_id["repeated"].result("coherencia_dialogo").reasons
 
 
-def test_worker_processes_and_judge_claims_per_conversation(domains: DomainRegistry, scanner: PiiScanner) -> None:
-    """Two worker processes give the same verdicts; the judge is asked once per conversation, in this process."""
+def test_worker_processes_and_judge_claims_per_conversation(
+    domains: DomainRegistry, scanner: PiiScanner, tmp_path: Path
+) -> None:
+    """This process and a worker process give the same verdicts, this one evaluating batches too; the judge is asked
+    once per conversation, in this process."""
     asked: list[str] = []
 
     def judge(item: Conversation, seed: Seed, pack: DomainPack) -> list[Claim]:
@@ -89,7 +128,9 @@ def test_worker_processes_and_judge_claims_per_conversation(domains: DomainRegis
     evaluator = Evaluator(scanner, domains, judge=judge)
     one_by_one = [evaluator.evaluate(item, seed) for item, seed in pairs]
     asked.clear()
-    assert list(evaluator.evaluate_many(pairs, workers=2, batch_size=8)) == one_by_one
+    shared = SlowHereScanner(scanner, tmp_path / "scans.log")
+    assert list(Evaluator(shared, domains, judge=judge).evaluate_many(pairs, workers=2, batch_size=2)) == one_by_one
+    assert os.getpid() in shared.processes("scan") and len(shared.processes("scan")) == 2
     assert asked == [item.conversation_id for item, _ in pairs]
     fidelity = {verdict.conversation_id: verdict.result("fidelidad_factual") for verdict in one_by_one}
     assert "turn 1: producto sedán compacto is named by neither the seed nor a tool result" in fidelity["curp"].reasons
