@@ -16,13 +16,13 @@ STAGE_CUES: dict[str, str] = {
     "ocupamos gustaria informes uso presupuesto saber need looking want",
     "propuesta": "propongo recomiendo ofrezco sugiero plan incluye ideal queda quedaria recommend suggest offer",
     "objecion": "caro cara costoso preocupa preocupacion duda dudas convence demasiado miedo dificil alcanza pesado "
-    "alta alto mucho esperaba dineral comprobar barato altisima expensive hoping more",
+    "alta alto mucho esperaba dineral comprobar barato altisima arriba solo pense antes expensive hoping more",
     "manejo_objecion": "entiendo comprendo alternativa tranquilo ventaja considere ajustar opcion preocupacion "
     "baja bajar understand option instead",
     "seguimiento": "seguimiento contacto llamare escribire enviare proximo proxima recordatorio confirmo marco llamo "
-    "llama llame mando manda mande envio envia escribo follow send email call",
-    "cierre": "gracias adios luego placer excelente atento quedo vemos despedida cuidese tenga amable cualquier thank "
-    "thanks bye",
+    "llama llame mando manda mande envio envia escribo cotizacion reporte avance follow send email call",
+    "cierre": "gracias adios luego placer excelente atento quedo vemos despedida cuidese tenga amable cualquier espero "
+    "esperamos gusto thank thanks bye",
     "abandono": "pensare pensarlo pienso despues aviso momento ocupado veo decidir todavia platico dejeme reviso think later",
     "recuperacion": "retomar retomando retomo nuevamente volver seguimos sigue interesado pendiente escribo salio",
     "escalacion_humano": "gerente supervisor transfiero canalizo especialista area manager transfer",
@@ -30,7 +30,7 @@ STAGE_CUES: dict[str, str] = {
     "papeles tramite documents",
     # automotive.sales
     "consulta_inventario": "disponible disponibles existencia color colores version versiones inventario stock "
-    "tenemos tengo unidades llegan available stock",
+    "tenemos tengo unidades llegan agencia planta piso available stock",
     "calculo_financiamiento": "enganche mensualidad mensualidades plazo meses tasa pagos financiamiento credito "
     "monthly payment down months rate",
     "negociacion": "descuento bono rebaja mejorar precio negociar condiciones",

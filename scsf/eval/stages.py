@@ -6,7 +6,8 @@ heuristic one (`scsf.eval.stage_model`); one with a `label` method also says whe
 
 1. Each pack stage gets a profile: the words of its id and description, the name and description of each pack tool
    whose first listed stage it is (a tool listed under four stages made them all alike), and the stage's lexical
-   cues (`stage_cues.STAGE_CUES`, weighted CUE_WEIGHT times). Words are accent-folded, stop words dropped, and cut to
+   cues (`stage_cues.STAGE_CUES`, weighted CUE_WEIGHT times). Words are accent-folded, stop words (and a few words
+   whose stem is a cue's of another meaning: compacto/comparar) dropped, and cut to
    5-letter stems (Spanish inflects at the end: financiamiento/financiar -> finan).
 2. Stems are weighted by IDF over the pack's profiles, so a word every stage uses counts for little.
 3. A turn scores against each stage by the IDF overlap of stems (`similarity`). Stages the pack gives to the other
@@ -18,6 +19,10 @@ heuristic one (`scsf.eval.stage_model`); one with a `label` method also says whe
    variation inserts: `cierre`) is allowed only on the last CLOSING_TURNS turns: a "gracias" mid-dialogue is not it.
 5. A turn with no cue at all keeps the previous turn's stage; the first turn then takes the pack's first stage
    allowed on its side (packs list stages in their usual order; the first is the opening).
+6. A turn that opens by acknowledging the other side ("Lo entiendo.", "Tiene razón", "Es comprensible": ACKNOWLEDGEMENT)
+   answers an objection: it is the stage that answers one in the pack's flow variations (`manejo_objecion`), and the
+   turn before it, where its side may have it, the objection. Objections are often worded without any cue ("¿Solo
+   $148,000? Pensé que valía más"); the answer's opening gives them away.
 
 `labels` hold one primary stage per turn (the benchmark's accuracy and the stage-plan agreement use them). The
 observed sequence (`StageLabelling.sequence`, what `rouge_l` scores) also has the second stage of a turn that carries
@@ -27,7 +32,8 @@ allowed (rule 4):
   buenas tardes. Busco una SUV familiar"); one whose last sentence is most like the closing is [label, closing]
   ("Le envío la cotización hoy. Gracias por su confianza");
 - a turn labelled with the edge stage gets the stage the rest of its sentences are most like, when that scores at
-  least SECOND_MIN: [opening, other] or [other, closing].
+  least SECOND_MIN: [opening, other] or [other, closing]; an opening turn that gets none that way but asks a
+  question ("Buenas tardes, con gusto. ¿La busca para uso familiar?") goes on to the pack's second stage, the need.
 Then an opening stage after another stage is dropped (a greeting returned once the need is stated is still the
 opening exchange), and repeats collapse. Sentences end at ".", "!" or "?" followed by white space.
 
@@ -86,12 +92,20 @@ CLOSING_TURNS = 3
 REPLY_BONUS = 1.0
 SECOND_MIN = 1.2
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+ACKNOWLEDGED = "manejo_objecion"
+ACKNOWLEDGEMENT = re.compile(
+    r"\W*(?:(?:lo|le|te|la|los|las)\s+)?(?:entiendo|comprendo)\b|\W*tienes?\s+raz[oó]n\b"
+    r"|\W*es\s+(?:comprensible|normal|l[oó]gico|entendible)\b|\W*(?:i\s+)?understand\b",
+    re.IGNORECASE,
+)
 STOPWORDS = frozenset(
     fold(
         "que de la el los las un una unos unas y o a en con por para del al se su sus lo le les me mi mis te tu tus "
         "nos es son esta este esto estos estas ese esa eso como cuando donde muy mas ya si no sí también pero sin "
         "sobre entre hay ser estar tiene tengo puede puedo hacer hace usted ustedes cual cuál qué cómo dónde "
-        "todo toda todos todas otro otra bien aqui aquí ahi ahí entonces bueno claro favor"
+        "todo toda todos todas otro otra bien aqui aquí ahi ahí entonces bueno claro favor "
+        # words whose 5-letter stem is a cue's of another meaning (compacto/comparar, negocio/negociar)
+        "compacto compacta subcompacto negocio negocios"
     ).split()
 )
 
@@ -134,18 +148,41 @@ def inverse_document_frequency(bags: Collection[set[str]]) -> dict[str, float]:
     return {stem: math.log(1 + len(bags) / count) for stem, count in document_frequency.items()}
 
 
+@dataclass(frozen=True)
+class PackStages:
+    """What the labeller reads from a pack, built once per pack: its stage profiles, their stems, the edge stages
+    (`edge_stages`; `need`, the pack's second stage) and the stage that answers each stage of a two-stage flow
+    variation (`replies`: objecion -> manejo_objecion)."""
+
+    profiles: tuple[StageProfile, ...]
+    vocabulary: frozenset[str]
+    opening: str | None
+    need: str | None
+    closing: str | None
+    replies: dict[str, str]
+
+    @classmethod
+    def of(cls, pack: DomainPack) -> PackStages:
+        profiles = stage_profiles(pack)
+        replies = {inserted[0]: inserted[1] for inserted in pack.variaciones_flujo.values() if len(inserted) == 2}
+        opening, closing = edge_stages(pack)
+        need = pack.etapas[1].id if len(pack.etapas) > 1 else None
+        vocabulary = frozenset(stem for profile in profiles for stem in profile.weights)
+        return cls(profiles, vocabulary, opening, need, closing, replies)
+
+
 class KeywordStageLabeller:
     """The deterministic labeller described in the module docstring."""
 
     def __init__(self, stay_bonus: float = STAY_BONUS) -> None:
         self.stay_bonus = stay_bonus
-        self._profiles: dict[int, tuple[DomainPack, tuple[StageProfile, ...]]] = {}  # id(pack) -> (pack, profiles)
+        self._packs: dict[int, tuple[DomainPack, PackStages]] = {}  # id(pack) -> (pack, its stages)
 
-    def profiles(self, pack: DomainPack) -> tuple[StageProfile, ...]:
-        """Profiles of `pack`, built once per pack object (packs are unhashable; the entry keeps the pack alive)."""
-        if id(pack) not in self._profiles:
-            self._profiles[id(pack)] = (pack, stage_profiles(pack))
-        return self._profiles[id(pack)][1]
+    def pack_stages(self, pack: DomainPack) -> PackStages:
+        """`PackStages` of `pack`, built once per pack object (packs are unhashable; the entry keeps the pack alive)."""
+        if id(pack) not in self._packs:
+            self._packs[id(pack)] = (pack, PackStages.of(pack))
+        return self._packs[id(pack)][1]
 
     def __call__(self, turns: Sequence[DialogueTurn], pack: DomainPack) -> list[str]:
         """The primary stage of each turn."""
@@ -153,24 +190,28 @@ class KeywordStageLabeller:
 
     def label(self, turns: Sequence[DialogueTurn], pack: DomainPack) -> StageLabelling:
         """One primary stage per turn and the observed sequence with the turns' second stages (module docstring)."""
-        profiles = self.profiles(pack)
-        vocabulary = {stem for profile in profiles for stem in profile.weights}
-        opening, closing = edge_stages(pack)
-        replies = {inserted[0]: inserted[1] for inserted in pack.variaciones_flujo.values() if len(inserted) == 2}
+        known = self.pack_stages(pack)
+        opening, closing, replies = known.opening, known.closing, known.replies
+        objection = next(((asked, answer) for asked, answer in replies.items() if answer == ACKNOWLEDGED), None)
         factor = {opening: OPENING_WEIGHT}
         labels: list[str] = []
-        sequence: list[str] = []
+        allowed_per_turn = []
         for index, turn in enumerate(turns):
             edges = {closing: index >= len(turns) - CLOSING_TURNS, opening: index < OPENING_TURNS}
-            allowed = [p for p in profiles if side_allows(p.side, turn.side) and edges.get(p.stage, True)] or list(
-                profiles
-            )
-            turn_stems = stems(turn.text) & vocabulary
+            allowed = [
+                p for p in known.profiles if side_allows(p.side, turn.side) and edges.get(p.stage, True)
+            ] or list(known.profiles)
+            allowed_per_turn.append(allowed)
             previous = labels[-1] if labels else None
+            if objection and acknowledges(turn.text) and any(p.stage == objection[1] for p in allowed):
+                labels.append(objection[1])
+                if index and any(p.stage == objection[0] for p in allowed_per_turn[index - 1]):
+                    labels[index - 1] = objection[0]
+                continue
+            turn_stems = stems(turn.text) & known.vocabulary
             if not turn_stems:
                 keep = previous if any(p.stage == previous for p in allowed) else None
                 labels.append(keep or allowed[0].stage)
-                sequence.append(labels[-1])
                 continue
             bonus = {previous: self.stay_bonus}
             if previous in replies:
@@ -179,17 +220,26 @@ class KeywordStageLabeller:
                 p.stage: similarity(p, turn_stems) * factor.get(p.stage, 1.0) + bonus.get(p.stage, 0.0) for p in allowed
             }
             labels.append(max(allowed, key=lambda p: scores[p.stage]).stage)
-            sequence += turn_stages(labels[-1], SENTENCE_END.split(turn.text), allowed, vocabulary, opening, closing)
+        sequence = [
+            stage
+            for turn, label, allowed in zip(turns, labels, allowed_per_turn, strict=True)
+            for stage in turn_stages(label, turn.text, allowed, known)
+        ]
         return StageLabelling(labels, sequence=without_late_opening(sequence, opening))
 
     def identity(self) -> dict[str, object]:
         """What decides the labels besides the pack (the gate fingerprints packs apart): the class, the stay bonus
         and a hash of the cue and stop-word tables and tuning constants."""
         tables = {
-            "cues": STAGE_CUES, "stopwords": sorted(STOPWORDS),
+            "cues": STAGE_CUES, "stopwords": sorted(STOPWORDS), "acknowledgement": ACKNOWLEDGEMENT.pattern,
             "constants": [STEM_LENGTH, CUE_WEIGHT, OPENING_TURNS, OPENING_WEIGHT, CLOSING_TURNS, REPLY_BONUS, SECOND_MIN],
         }  # fmt: skip
         return {"class": type(self).__qualname__, "stay_bonus": self.stay_bonus, "tables": content_id(tables)}
+
+
+def acknowledges(text: str) -> bool:
+    """Whether a turn opens by acknowledging what the other side objected ("Lo entiendo.", "Tiene razón")."""
+    return ACKNOWLEDGEMENT.match(text) is not None
 
 
 def edge_stages(pack: DomainPack) -> tuple[str | None, str | None]:
@@ -199,24 +249,24 @@ def edge_stages(pack: DomainPack) -> tuple[str | None, str | None]:
     return (pack.etapas[0].id if pack.etapas else None), (regular[-1] if regular else None)
 
 
-def turn_stages(
-    primary: str,
-    sentences: Sequence[str],
-    allowed: Sequence[StageProfile],
-    vocabulary: set[str],
-    opening: str | None,
-    closing: str | None,
-) -> list[str]:
+def turn_stages(primary: str, text: str, allowed: Sequence[StageProfile], known: PackStages) -> list[str]:
     """The stages a turn labelled `primary` adds to the observed sequence, in order: the opening first, the closing
-    last, with the `second_stage` each gives where it is allowed (module docstring)."""
+    last, with the `second_stage` each gives where it is allowed (module docstring); an opening turn that gets none
+    that way but asks a question goes on to the need (the pack's second stage)."""
+    opening, need, closing, vocabulary = known.opening, known.need, known.closing, known.vocabulary
+    allowed_stages = {p.stage for p in allowed}
     stages = [primary]
-    edges = {p.stage for p in allowed} & {opening, closing}
-    if opening in edges:
+    if opening not in allowed_stages and closing not in allowed_stages:
+        return stages
+    sentences = SENTENCE_END.split(text)
+    if opening in allowed_stages:
         first, rest = text_scores(sentences[:1], allowed, vocabulary), text_scores(sentences[1:], allowed, vocabulary)
         second = second_stage(primary, opening, first, rest)
+        if second is None and primary == opening and need in allowed_stages and "?" in text:
+            second = need
         if second is not None:
             stages = [second, primary] if primary != opening else [primary, second]
-    if closing in edges:
+    if closing in allowed_stages:
         last, rest = text_scores(sentences[-1:], allowed, vocabulary), text_scores(sentences[:-1], allowed, vocabulary)
         second = second_stage(primary, closing, last, rest)
         if second is not None:
@@ -224,7 +274,7 @@ def turn_stages(
     return stages
 
 
-def text_scores(texts: Sequence[str], allowed: Sequence[StageProfile], vocabulary: set[str]) -> dict[str, float]:
+def text_scores(texts: Sequence[str], allowed: Sequence[StageProfile], vocabulary: frozenset[str]) -> dict[str, float]:
     """The similarity of the allowed stages to the joined `texts` on their own (no context); empty for no cue."""
     text_stems = stems(" ".join(texts)) & vocabulary
     return {p.stage: similarity(p, text_stems) for p in allowed} if text_stems else {}

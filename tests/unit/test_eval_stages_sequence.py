@@ -13,10 +13,14 @@ from scsf.domains import DomainRegistry
 from scsf.eval.rouge import structural_coherence
 from scsf.eval.stages import (
     KeywordStageLabeller,
+    PackStages,
     StageLabelling,
+    acknowledges,
     edge_stages,
     observed_sequence,
     second_stage,
+    stems,
+    turn_stages,
     without_late_opening,
 )
 
@@ -76,6 +80,52 @@ def test_the_closing_is_not_allowed_before_the_last_turns(domains: DomainRegistr
     labelling = KeywordStageLabeller().label(turns(dialogue), domains.get("automotive.sales"))
     assert labelling.labels[2:4] == [FINANCING, "seguimiento"]  # turns 3 and 4 are not among the last three
     assert "cierre" not in labelling.sequence[:6]
+
+
+def test_pack_stages_read_the_edges_the_need_and_the_replies(domains: DomainRegistry) -> None:
+    known = PackStages.of(domains.get("automotive.sales"))
+    assert (known.opening, known.need, known.closing) == ("saludo", NEED, "cierre")
+    assert known.replies == {"objecion": "manejo_objecion", "abandono": "recuperacion"}
+
+
+def test_an_opening_turn_that_asks_a_question_goes_on_to_the_need(domains: DomainRegistry) -> None:
+    known = PackStages.of(domains.get("automotive.sales"))
+    allowed = [p for p in known.profiles if p.stage != "cierre"]  # an opening turn, not among the last ones
+    # "¿Lo usa diario?" has no cue word of any stage: only the question makes it the need
+    assert turn_stages("saludo", "Buenas tardes, con gusto. ¿Lo usa diario?", allowed, known) == ["saludo", NEED]
+    assert turn_stages("saludo", "Buenas tardes, con gusto.", allowed, known) == ["saludo"]
+    # a turn of another stage is not an opening turn, question or not
+    assert turn_stages(PROPOSAL, "Le propongo la SUV. ¿Le parece?", allowed, known) == [PROPOSAL]
+
+
+def test_acknowledgement_openings() -> None:
+    for text in ("Lo entiendo. Si lo pasamos a 60 meses...", "Le entiendo", "¡Tiene razón!", "tiene razon, y...",
+                 "Es comprensible.", "Es lógico", "Comprendo su punto", "I understand. If you finance..."):  # fmt: skip
+        assert acknowledges(text), text
+    for text in ("Entonces queda a 48 meses.", "Yo lo entiendo así", "Entendido, le mando la cotización."):
+        assert not acknowledges(text), text
+
+
+def test_an_acknowledged_turn_is_the_objection_and_the_acknowledging_one_its_handling(
+    domains: DomainRegistry,
+) -> None:
+    labels = KeywordStageLabeller()(
+        turns([
+            ("cliente", "Hola, buenas tardes."),
+            ("agente_ventas", "Le propongo la pickup doble cabina a 48 meses."),
+            ("cliente", "¿Y nada más vueltas aquí en la colonia?"),  # no cue word of an objection
+            ("agente_ventas", "Entiendo. La ruta es de 20 km por carretera."),
+            ("agente_ventas", "Lo entiendo, se lo confirmo mañana."),  # after the assistant's own turn: nothing to undo
+        ]),
+        domains.get("automotive.sales"),
+    )  # fmt: skip
+    assert labels[2:] == ["objecion", "manejo_objecion", "manejo_objecion"]
+    assert labels[1] == PROPOSAL
+
+
+def test_words_whose_stem_is_another_meanings_cue_are_left_out() -> None:
+    # compacto -> "compa" (comparar, comparativa_opciones); negocio -> "negoc" (negociacion)
+    assert stems("Un sedán compacto para mi negocio") == {"sedan"}
 
 
 def test_structural_coherence_scores_the_observed_sequence(domains: DomainRegistry) -> None:
