@@ -17,8 +17,10 @@ heuristic one (`scsf.eval.stage_model`); one with a `label` method also says whe
 4. The opening stage (the pack's first) is allowed only on the first OPENING_TURNS turns, and weighs OPENING_WEIGHT
    there: a greeting that also states a need is the need. The closing stage (the pack's last stage that no flow
    variation inserts: `cierre`) is allowed only on the last CLOSING_TURNS turns: a "gracias" mid-dialogue is not it.
-5. A turn with no cue at all keeps the previous turn's stage; the first turn then takes the pack's first stage
-   allowed on its side (packs list stages in their usual order; the first is the opening).
+5. A turn with no cue of a stage its side may have keeps the previous turn's stage; the first turn then takes the
+   pack's first stage allowed on its side (packs list stages in their usual order; the first is the opening). Such a
+   turn ("Sí, claro.", "Bueno, ni modo.") adds nothing to the observed sequence: it goes on with the exchange it is
+   in, and a stage chosen for want of a cue would only be noise there.
 6. A turn that opens by acknowledging the other side ("Lo entiendo.", "Tiene razón", "Es comprensible": ACKNOWLEDGEMENT)
    answers an objection: it is the stage that answers one in the pack's flow variations (`manejo_objecion`), and the
    turn before it, where its side may have it, the objection. Objections are often worded without any cue ("¿Solo
@@ -196,6 +198,7 @@ class KeywordStageLabeller:
         factor = {opening: OPENING_WEIGHT}
         labels: list[str] = []
         allowed_per_turn = []
+        cued = []  # whether a turn's label comes from its words (a cue or an acknowledgement)
         for index, turn in enumerate(turns):
             edges = {closing: index >= len(turns) - CLOSING_TURNS, opening: index < OPENING_TURNS}
             allowed = [
@@ -205,10 +208,14 @@ class KeywordStageLabeller:
             previous = labels[-1] if labels else None
             if objection and acknowledges(turn.text) and any(p.stage == objection[1] for p in allowed):
                 labels.append(objection[1])
+                cued.append(True)
                 if index and any(p.stage == objection[0] for p in allowed_per_turn[index - 1]):
-                    labels[index - 1] = objection[0]
+                    labels[index - 1], cued[index - 1] = objection[0], True
                 continue
             turn_stems = stems(turn.text) & known.vocabulary
+            if not any(turn_stems & p.weights.keys() for p in allowed):
+                turn_stems = set()  # cue words of the other side's stages only
+            cued.append(bool(turn_stems) or not index)
             if not turn_stems:
                 keep = previous if any(p.stage == previous for p in allowed) else None
                 labels.append(keep or allowed[0].stage)
@@ -222,7 +229,8 @@ class KeywordStageLabeller:
             labels.append(max(allowed, key=lambda p: scores[p.stage]).stage)
         sequence = [
             stage
-            for turn, label, allowed in zip(turns, labels, allowed_per_turn, strict=True)
+            for turn, label, allowed, has_cue in zip(turns, labels, allowed_per_turn, cued, strict=True)
+            if has_cue
             for stage in turn_stages(label, turn.text, allowed, known)
         ]
         return StageLabelling(labels, sequence=without_late_opening(sequence, opening))

@@ -123,6 +123,22 @@ def test_an_acknowledged_turn_is_the_objection_and_the_acknowledging_one_its_han
     assert labels[1] == PROPOSAL
 
 
+def test_a_turn_without_a_cue_of_its_sides_stages_adds_nothing_to_the_sequence(domains: DomainRegistry) -> None:
+    labelling = KeywordStageLabeller().label(
+        turns([
+            ("cliente", "Hola, buenas tardes."),
+            ("agente_ventas", "Le propongo el sedán con enganche del 20 %."),
+            ("cliente", "Sí, claro."),  # no cue at all
+            ("agente_ventas", "Le propongo también el plan a 48 meses."),
+            ("cliente", "¿Y cómo quedaría?"),  # "quedaría" is a cue of propuesta, the assistant's stage only
+        ]),
+        domains.get("automotive.sales"),
+    )  # fmt: skip
+    # turns 3 and 5 still get a stage of their side (the first one allowed there: the need), not in the sequence
+    assert labelling.labels == ["saludo", PROPOSAL, NEED, PROPOSAL, NEED]
+    assert observed_sequence(labelling) == ["saludo", PROPOSAL]
+
+
 def test_words_whose_stem_is_another_meanings_cue_are_left_out() -> None:
     # compacto -> "compa" (comparar, comparativa_opciones); negocio -> "negoc" (negociacion)
     assert stems("Un sedán compacto para mi negocio") == {"sedan"}
@@ -173,3 +189,4 @@ def test_discrimination_counts_faithful_accepted_and_broken_rejected(domains: Do
     ]
     counts = [result[key] for key in ("faithful_accepted", "faithful", "broken_rejected", "broken")]
     assert counts == [1, 1, 1, 2]
+    assert result["rejected_by_variant"] == {"reversed": 1, "middle_dropped": 0}
