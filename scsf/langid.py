@@ -1,23 +1,25 @@
 """Language detection in code (never by asking a model), with the model bundled in py3langid: offline.
 
-`detect_language` answers for one text; `detect_languages` gives the same answers for a batch of texts. py3langid
-scores one text at a time: a walk over its bytes (the feature counts), then a few small numpy operations, whose
-per-call overhead is most of its cost on chat turns. `detect_languages` keeps the walks per text (the same function,
-same model) and scores the batch in one float64 computation. Between two languages the softmax confidence of the
-better one is `1 / (1 + exp(-|d|))`, `d` the length-scaled score difference, so it reaches `min_confidence` c exactly
-when `|d| >= ln(c / (1 - c))`. py3langid computes `d` in float32: where a text's `|d|` lies within a bound of that
-rounding error from the threshold, its answer comes from `detect_language` itself (and so does every answer among
-more than two candidates).
+`detect_language` answers for one text; `detect_languages` gives the same answers for a batch of texts, computed for
+the batch at once: py3langid works one text at a time (a walk over its bytes in Python, then a few small numpy
+operations), which is most of the cost on chat turns.
+- The walk: py3langid's byte automaton finds the longest recent byte string that is a prefix of one of its features;
+  no state stands for more than `depth` bytes (6), so the state after a byte is the one reached from the start over
+  the last `depth` bytes, and every position of the batch takes its `depth` steps together.
+- The scores: the same naive Bayes sums in float64. py3langid computes them in float32: the softmax confidence of
+  the best language, `1 / sum(exp(-gap))` over the gaps to the others' length-scaled scores, is bracketed by the
+  gaps moved by a bound of that rounding error; where the bracket holds `min_confidence`, or the two best languages
+  lie within it, the answer comes from `detect_language` itself.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from functools import cache
+from typing import NamedTuple, TypeVar
 
 import numpy as np
-from py3langid.langid import MODEL_FILE, LanguageIdentifier, visit_counts
+from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
 TURN_LANGUAGES = ("es", "en", "pt", "fr", "it", "de")
 
@@ -47,7 +49,52 @@ def detect_language(
 _ROUNDING = 2.0**-23
 """Twice float32's unit roundoff: per term of a sum, a generous bound on py3langid's relative rounding error."""
 _SOFTMAX_SLACK = 1e-5
-"""Bound on the error in `d` of py3langid's float32 scaling and softmax (a few roundoffs on values near 1)."""
+"""Bound on the error in a gap of py3langid's float32 scaling and softmax (a few roundoffs on values near 1)."""
+
+_Default = TypeVar("_Default", bound=str | None)
+
+
+class _Automaton(NamedTuple):
+    """py3langid's byte automaton as arrays: next state at `row_base[state] + byte`, the feature of each state (or
+    -1), and the longest byte string a state stands for."""
+
+    next_move: np.ndarray
+    row_base: np.ndarray
+    output: np.ndarray
+    depth: int
+
+
+@cache
+def _automaton(candidates: tuple[str, ...]) -> _Automaton:
+    identifier = _identifier(candidates)
+    next_move = np.frombuffer(identifier.tk_nextmove, dtype=np.dtype(identifier.tk_nextmove.typecode))
+    row_base = np.asarray(identifier._rowbase, dtype=np.intp)
+    moves, rows = next_move.reshape(-1, 256), row_base >> 8
+    depth, seen, frontier = 0, np.zeros(len(rows), dtype=bool), np.zeros(1, dtype=np.intp)
+    seen[0] = True
+    while frontier.size:  # breadth first from the start: a state's distance is the length it stands for
+        reached = np.zeros(len(rows), dtype=bool)
+        reached[moves[np.unique(rows[frontier])]] = True
+        frontier = np.flatnonzero(reached & ~seen)
+        seen[frontier] = True
+        depth += bool(frontier.size)
+    return _Automaton(next_move, row_base, np.asarray(identifier.tk_output, dtype=np.intp), depth)
+
+
+def _feature_counts(automaton: _Automaton, data: Sequence[bytes], features: int) -> tuple[np.ndarray, ...]:
+    """(text index, feature, count) of every feature py3langid's `visit_counts` finds in each of `data`, sorted by
+    text and feature (module docstring)."""
+    lengths = np.fromiter(map(len, data), dtype=np.intp, count=len(data))
+    buffer = np.frombuffer(b"".join(data), dtype=np.uint8).astype(np.intp)
+    owner = np.repeat(np.arange(len(data)), lengths)
+    offset = np.arange(buffer.size) - np.repeat(np.cumsum(lengths) - lengths, lengths)  # position within its text
+    state = np.zeros(buffer.size, dtype=np.intp)
+    for back in range(automaton.depth - 1, -1, -1):
+        reading = np.flatnonzero(offset >= back)
+        state[reading] = automaton.next_move[automaton.row_base[state[reading]] + buffer[reading - back]]
+    found = automaton.output[state]
+    keys, counts = np.unique(owner[found >= 0] * features + found[found >= 0], return_counts=True)
+    return keys // features, keys % features, counts
 
 
 def _has_letters(text: str, count: int) -> bool:
@@ -63,50 +110,51 @@ def _has_letters(text: str, count: int) -> bool:
 
 
 def detect_languages(
-    texts: Sequence[str], default: str, *, candidates: Sequence[str], min_letters: int, min_confidence: float
-) -> list[str]:
-    """`detect_language(text, default, ...)` for each text, with the same arguments, scored as one batch (module
-    docstring)."""
+    texts: Sequence[str],
+    default: _Default,
+    *,
+    candidates: Sequence[str] = TURN_LANGUAGES,
+    min_letters: int = 8,
+    min_confidence: float = 0.6,
+) -> list[str | _Default]:
+    """`detect_language(text, default, ...)` for each text, with the same arguments, computed for the batch at once
+    (module docstring)."""
 
-    def one(text: str) -> str:
+    def one(text: str) -> str | _Default:
         found = detect_language(
             text, default, candidates=candidates, min_letters=min_letters, min_confidence=min_confidence
         )
-        return found if found is not None else default
+        return default if found is None else found
 
     identifier = _identifier(tuple(candidates))
-    if len(identifier.nb_classes) != 2 or identifier._alias_pairs or not 0.5 < min_confidence < 1:
+    if len(identifier.nb_classes) < 2 or identifier._alias_pairs or not 0.5 < min_confidence < 1:
         return [one(text) for text in texts]
-    found = [default] * len(texts)
-    scored, features, counts, ends, scales = [], [], [], [], []
-    for k, text in enumerate(texts):
-        if not _has_letters(text, min_letters):
-            continue
-        data = identifier._encode(text)
-        visits = visit_counts(identifier.tk_nextmove, identifier._rowbase, identifier.tk_output, data)
-        if not visits:
-            continue  # no feature: both languages equally likely, confidence 0.5
-        scored.append(k)
-        features += visits.keys()
-        counts += visits.values()
-        ends.append(len(features))
-        scales.append(1.0 / math.sqrt(len(data) or 1))
-    if not scored:
-        return found
-    table = identifier.nb_ptc[np.asarray(features, dtype=np.intp)].astype(np.float64)
-    weights = np.log1p(np.asarray(counts, dtype=np.float64))
-    starts = np.asarray([0, *ends[:-1]], dtype=np.intp)
+    found: list[str | _Default] = [default] * len(texts)
+    lettered = [k for k, text in enumerate(texts) if _has_letters(text, min_letters)]
+    data = [identifier._encode(texts[k]) for k in lettered]
+    owners, features, counts = _feature_counts(_automaton(tuple(candidates)), data, len(identifier.nb_ptc))
+    if not owners.size:
+        return found  # no feature anywhere: every language equally likely, below min_confidence
+    starts = np.flatnonzero(np.r_[True, owners[1:] != owners[:-1]])
+    scored = owners[starts]  # texts without a feature keep the default, as above
+    table = identifier.nb_ptc[features].astype(np.float64)
+    weights = np.log1p(counts.astype(np.float64))
     prior = identifier.nb_pc.astype(np.float64)
-    diff = np.add.reduceat(weights * (table[:, 0] - table[:, 1]), starts) + (prior[0] - prior[1])
-    size = np.add.reduceat(weights * (np.abs(table[:, 0]) + np.abs(table[:, 1])), starts) + np.abs(prior).sum()
-    terms = np.diff(np.asarray([0, *ends], dtype=np.float64))
-    scale = np.asarray(scales)
-    margin = np.abs(diff) * scale - math.log(min_confidence / (1 - min_confidence))
-    bound = (terms + 2) * _ROUNDING * size * scale + _SOFTMAX_SLACK
-    first, second = identifier.nb_classes
-    for k, d, m, b in zip(scored, diff.tolist(), margin.tolist(), bound.tolist(), strict=True):
-        if abs(m) <= b:
-            found[k] = one(texts[k])
-        elif m > 0:
-            found[k] = first if d > 0 else second
+    scale = 1.0 / np.sqrt(np.maximum(np.fromiter(map(len, data), dtype=np.float64, count=len(data))[scored], 1))
+    scores = (np.add.reduceat(weights[:, None] * table, starts) + prior) * scale[:, None]
+    size = np.add.reduceat(weights * np.abs(table).sum(axis=1), starts) + np.abs(prior).sum()
+    terms = np.diff(np.r_[starts, features.size])
+    bound = ((terms + 2) * _ROUNDING * size * scale + _SOFTMAX_SLACK)[:, None]
+    rows, best = np.arange(len(scored)), scores.argmax(axis=1)
+    gaps = scores[rows, best][:, None] - scores
+    gaps[rows, best] = np.inf
+    low = 1 / (1 + np.exp(-(gaps - bound)).sum(axis=1))
+    high = 1 / (1 + np.exp(-(gaps + bound)).sum(axis=1))
+    unsure = (gaps.min(axis=1) <= 2 * bound[:, 0]) | ((low < min_confidence) & (high >= min_confidence))
+    decided = (low >= min_confidence).tolist()
+    for k, language, ask, sure in zip(scored.tolist(), best.tolist(), unsure.tolist(), decided, strict=True):
+        if ask:
+            found[lettered[k]] = one(texts[lettered[k]])
+        elif sure:
+            found[lettered[k]] = identifier.nb_classes[language]
     return found

@@ -18,9 +18,9 @@ from scsf.domains import DomainPack
 from scsf.errors import ConfigError, ScsfError
 from scsf.hashing import file_sha256, sha256_hex
 from scsf.ingest.report import QualityReport
-from scsf.langid import detect_language
 from scsf.ingest.roles import RoleAssignment, assign_roles
 from scsf.ingest.validator import TurnView, ValidadorConversacional
+from scsf.langid import detect_languages
 from scsf.parsers import ParsedConversation, ParseError, Parser, parser_class
 from scsf.parsers.detect import detect_format
 from scsf.privacy import PiiFinding, PiiScanner, redact_conversation, redact_text, risk_score
@@ -176,8 +176,10 @@ class Ingestor:
     def _process(self, parsed: Iterator[ParsedConversation], sha: str, label: str) -> Iterator[Processed]:
         """Language, roles, PII and validation, a batch of conversations at a time (NER runs batched)."""
         for batch in _batched(parsed, BATCH):
-            texts = [turn.text for conversation in batch for turn in conversation.turns]
-            langs = [turn.lang or detect_language(turn.text) for conversation in batch for turn in conversation.turns]
+            turns = [turn for conversation in batch for turn in conversation.turns]
+            texts = [turn.text for turn in turns]
+            detected = iter(detect_languages([turn.text for turn in turns if not turn.lang], None))
+            langs = [turn.lang or next(detected) for turn in turns]
             findings = self.scanner.scan_many(texts, langs)
             offset = 0
             for conversation in batch:

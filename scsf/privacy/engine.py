@@ -224,7 +224,7 @@ class PiiScanner:
     def warm_up(self) -> PiiScanner:
         """Load the pipelines and language model now rather than on the first scan."""
         self.analyzer  # noqa: B018
-        detect_language("warm up the language model")
+        self.languages_of(["warm up the language model"], [None])
         return self
 
     def language_of(self, text: str, lang: str | None = None) -> str:

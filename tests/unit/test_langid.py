@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 
 import pytest
+from py3langid.langid import visit_counts
 
 from scsf import langid
 from scsf.langid import detect_languages
@@ -38,6 +39,31 @@ def test_same_answers_as_text_by_text() -> None:
     assert detect_languages(texts, "es", **KW) == expected
     assert set(expected) == {"es", "en"}
     assert detect_languages([], "es", **KW) == []
+
+
+def test_the_batch_walk_counts_what_py3langid_counts() -> None:
+    texts = [*TEXTS, *_mixed(300), "Olá, não sei; ÑANDÚ über", "São Paulo ☕ naïve façade"]
+    identifier = langid._identifier(KW["candidates"])
+    data = [identifier._encode(text) for text in texts]
+    owners, features, counts = langid._feature_counts(langid._automaton(KW["candidates"]), data, len(identifier.nb_ptc))
+    found: dict[int, dict[int, int]] = {}
+    for k, feature, count in zip(owners.tolist(), features.tolist(), counts.tolist(), strict=True):
+        found.setdefault(k, {})[feature] = count
+    for k, bytes_ in enumerate(data):
+        visits = visit_counts(identifier.tk_nextmove, identifier._rowbase, identifier.tk_output, bytes_)
+        assert found.get(k) == (dict(visits) if visits else None)
+
+
+def test_among_six_languages_and_without_a_default() -> None:
+    texts = [
+        *TEXTS, *_mixed(500), "Olá, tudo bem? Eu gostaria de saber o preço do carro.",
+        "Bonjour, je voudrais savoir le prix de la voiture.", "Guten Tag, ich möchte den Preis des Autos wissen.",
+        "Ciao, vorrei sapere il prezzo della macchina.",
+    ]  # fmt: skip
+    six = {"candidates": langid.TURN_LANGUAGES, "min_letters": 8, "min_confidence": 0.6}
+    expected = [langid.detect_language(text, None, **six) for text in texts]
+    assert detect_languages(texts, None, **six) == expected
+    assert {"pt", "fr", "de", "it", None} <= set(expected)
 
 
 def test_a_text_at_the_threshold_is_decided_text_by_text(monkeypatch: pytest.MonkeyPatch) -> None:
