@@ -1,10 +1,12 @@
-"""One turn per CSV row; conversations are runs of rows sharing a conversation id, emitted as each run ends.
+"""One turn per CSV row; a conversation is the rows sharing a conversation id, wherever they are in the file.
 
 Columns come from the header (case-, accent- and spacing-insensitive synonyms, English and Spanish) or from
 `Options`. Quoting is RFC 4180 (quoted delimiters, doubled quotes, newlines inside quotes); the delimiter is
-one of `, ; TAB |`, sniffed from the header line. A conversation's rows must be contiguous: the file streams,
-so an id that comes back after another conversation started is an error, not a regrouping. A long conversation
-(a file without a conversation column is one) is cut into parts streamed out as each closes (`parts.Parts`).
+one of `, ; TAB |`, sniffed from the header line. With a conversation column, rows need not be contiguous (an export
+sorted by time interleaves its chats): they are spilled to disk as read and grouped (`grouping.DiskGroups`),
+conversations in order of first appearance, each one's turns in time order when all of its rows have a time, else in
+file order; nothing comes out before the whole file has been read. A file without a conversation column is one
+conversation, streamed. A long conversation is cut into parts (`parts.Parts`).
 """
 
 from __future__ import annotations
@@ -14,11 +16,13 @@ import itertools
 import re
 import unicodedata
 from collections.abc import Iterator
+from contextlib import closing
 from pathlib import Path
 from typing import Any, Literal
 
 from scsf.parsers.base import ParsedConversation, ParsedTurn, Parser, ParseError, Provenance, Sniff
-from scsf.parsers.parts import PartLimits, Parts
+from scsf.parsers.grouping import DiskGroups
+from scsf.parsers.parts import PartLimits, split_groups
 from scsf.parsers.timestamps import parse_timestamp
 from scsf.parsers.textio import Encoding, decoded_lines, detect_encoding, strip_invisible
 
@@ -106,10 +110,41 @@ class CSVDialogParser(Parser):
 
     def parse(self, path: Path) -> Iterator[ParsedConversation]:
         encoding = self.options.encoding or detect_encoding(path)
-        hint = "; pass encoding='latin-1'" if encoding.startswith("utf-8") else ""
-        yield from self._parse(path, (line for _, line in decoded_lines(path, encoding, hint=hint)), encoding)
+        header_line, header, delimiter, rows = self._records(path, encoding)
+        columns = self._columns(path, header, header_line)
+        names = {role: header[index] for role, index in columns.items()}
+        others = [(i, name) for i, name in enumerate(header) if name.strip() and i not in columns.values()]
+        source = str(path)
 
-    def _parse(self, path: Path, lines: Iterator[str], encoding: str) -> Iterator[ParsedConversation]:
+        def build(key: str, turns: list[ParsedTurn], part: dict[str, Any]) -> ParsedConversation:
+            metadata = {"encoding": encoding, "delimiter": delimiter, "columns": dict(names)} | part
+            return ParsedConversation(format=self.name, source=source, key=key, turns=turns, metadata=metadata)
+
+        conv_index, width = columns.get("conversation"), len(header)
+
+        def keyed_turns() -> Iterator[tuple[str, ParsedTurn]]:
+            for number, row in rows:
+                if len(row) != width and (len(row) < width or any(cell.strip() for cell in row[width:])):
+                    raise ParseError(path, f"row has {len(row)} fields, the header has {width}", line=number)
+                key = path.stem if conv_index is None else row[conv_index].strip()
+                if not key:
+                    raise ParseError(path, f"empty {names['conversation']!r} (conversation id)", line=number)
+                yield key, self._turn(path, number, row, columns, names, others, source)
+
+        if conv_index is None or not self._scattered(path, encoding, conv_index):
+            runs = itertools.groupby(keyed_turns(), key=lambda keyed: keyed[0])
+            yield from split_groups(((key, {}, (turn for _, turn in run)) for key, run in runs), lambda _: build,
+                                    self.options)  # fmt: skip
+            return
+        with closing(DiskGroups()) as groups:
+            for key, turn in keyed_turns():
+                groups.add(key, {}, turn)
+            yield from split_groups(groups.groups(), lambda _: build, self.options)
+
+    def _records(self, path: Path, encoding: str) -> tuple[int, list[str], str, Iterator[tuple[int, list[str]]]]:
+        """The header's line, the header, the delimiter, and the (line, fields) records after it."""
+        hint = "; pass encoding='latin-1'" if encoding.startswith("utf-8") else ""
+        lines = (line for _, line in decoded_lines(path, encoding, hint=hint))
         blank, first_line = 0, ""
         for first_line in lines:  # blank lines before the header
             if first_line.strip():
@@ -123,43 +158,22 @@ class CSVDialogParser(Parser):
         first = next(rows, None)
         if first is None:
             raise ParseError(path, "no header row (only blank records)")
-        header_line, header = first
-        columns = self._columns(path, header, header_line)
-        names = {role: header[index] for role, index in columns.items()}
-        others = [(i, name) for i, name in enumerate(header) if name.strip() and i not in columns.values()]
-        source = str(path)
+        return first[0], first[1], delimiter, rows
 
-        def build(key: str, turns: list[ParsedTurn], part: dict[str, Any]) -> ParsedConversation:
-            metadata = {"encoding": encoding, "delimiter": delimiter, "columns": dict(names)} | part
-            return ParsedConversation(format=self.name, source=source, key=key, turns=turns, metadata=metadata)
-
-        conv_index = columns.get("conversation")
-        seen: dict[str, int] = {}
-        parts: Parts | None = None
-        width, stem = len(header), path.stem
-        for number, row in rows:
-            if len(row) != width and (len(row) < width or any(cell.strip() for cell in row[width:])):
-                raise ParseError(path, f"row has {len(row)} fields, the header has {width}", line=number)
-            row_key = stem
-            if conv_index is not None:
-                row_key = row[conv_index].strip()
-                if not row_key:
-                    raise ParseError(path, f"empty {names['conversation']!r} (conversation id)", line=number)
-            if parts is None or row_key != parts.key:
-                if parts is not None:
-                    yield from parts.finish()
-                if row_key in seen:
-                    raise ParseError(
-                        path,
-                        f"conversation {row_key!r} is not contiguous (it started at line {seen[row_key]}; "
-                        "rows of one conversation must be consecutive)",
-                        line=number,
-                    )
-                parts = Parts(row_key, build, self.options)
-                seen[row_key] = number
-            yield from parts.add(self._turn(path, number, row, columns, names, others, source))
-        if parts is not None:
-            yield from parts.finish()
+    def _scattered(self, path: Path, encoding: str, conv_index: int) -> bool:
+        """Whether a conversation id comes back after another one started: a first pass over the id column, so a
+        file whose conversations are contiguous streams without being spilled to disk."""
+        ended: set[str] = set()
+        current: str | None = None
+        for _, row in self._records(path, encoding)[3]:
+            key = row[conv_index].strip() if conv_index < len(row) else ""
+            if key != current:
+                if key in ended:
+                    return True
+                if current is not None:
+                    ended.add(current)
+                current = key
+        return False
 
     def _rows(self, path: Path, reader: Any, offset: int) -> Iterator[tuple[int, list[str]]]:
         """(physical line the record starts on, fields), skipping blank records; `offset` lines came before."""

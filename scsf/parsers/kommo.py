@@ -26,7 +26,7 @@ from scsf.parsers.base import ParsedConversation, ParsedTurn, Parser, ParseError
 from scsf.parsers.grouping import DiskGroups
 from scsf.parsers.jsonstream import JsonWalker
 from scsf.parsers.jsonvalues import clean_text, clean_value, json_type, key_list
-from scsf.parsers.parts import Build, PartLimits, Parts
+from scsf.parsers.parts import Build, PartLimits, split_groups
 from scsf.parsers.textio import decoded_lines, detect_encoding, read_head
 from scsf.parsers.timestamps import from_epoch
 
@@ -249,11 +249,7 @@ class KommoExportParser(Parser):
                 _JsonExport(path, encoding, groups).read()
             else:
                 self._csv(path, encoding, groups)
-            for key, metadata, turns in groups.groups():
-                parts = Parts(key, self._builder(path, metadata), self.options)
-                for turn in turns:
-                    yield from parts.add(turn)
-                yield from parts.finish()
+            yield from split_groups(groups.groups(), lambda metadata: self._builder(path, metadata), self.options)
 
     def _builder(self, path: Path, metadata: dict[str, Any]) -> Build:
         """How a part of one lead's (talk's, chat's) conversation is made: its record's metadata plus the part's."""

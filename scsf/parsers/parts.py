@@ -10,7 +10,7 @@ Part 1 keeps the source's key; part n >= 2 is keyed `<key>#part<n>`. Every part'
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from pydantic import Field
@@ -91,3 +91,17 @@ class Parts:
         conversation = self.build(key, self.turns, metadata)
         self.turns, self.chars = [], 0
         return conversation
+
+
+def split_groups(
+    groups: Iterable[tuple[str, dict[str, Any], Iterator[ParsedTurn]]],
+    build_for: Callable[[dict[str, Any]], Build],
+    limits: PartLimits,
+) -> Iterator[ParsedConversation]:
+    """The parts of each (key, metadata, turns) group in order (`grouping.DiskGroups.groups`), each built by
+    `build_for(metadata)`."""
+    for key, metadata, turns in groups:
+        parts = Parts(key, build_for(metadata), limits)
+        for turn in turns:
+            yield from parts.add(turn)
+        yield from parts.finish()

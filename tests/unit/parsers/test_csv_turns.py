@@ -168,14 +168,37 @@ def test_epoch_and_empty_timestamps(tmp_path: Path) -> None:
 # -- errors name the line --------------------------------------------------------------------------------------
 
 
-def test_a_conversation_that_comes_back_is_refused_after_streaming_the_others() -> None:
+def test_scattered_rows_of_one_conversation_are_grouped_in_order_of_first_appearance() -> None:
+    conversations = parse(FIXTURES / "no_contiguo.csv")
+    assert [c.key for c in conversations] == ["A", "B"]
+    assert [(t.speaker, t.text, t.provenance.line) for t in conversations[0].turns] == [
+        ("cliente", "Hola", 2), ("agente", "¿En qué le ayudo?", 4),
+    ]  # fmt: skip
+    assert [t.text for t in conversations[1].turns] == ["Buenas"]
+
+
+def test_an_export_sorted_by_time_across_chats_gives_each_chat_its_turns_in_time_order(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "chat_id,time,speaker,text\n"
+        "B,2024-03-05T10:00:02,cliente,buenas\n"
+        "A,2024-03-05T10:00:03,agente,¿le ayudo?\n"
+        "A,2024-03-05T10:00:01,cliente,hola\n"
+        "B,2024-03-05T10:00:04,agente,dígame\n",
+    )
+    conversations = parse(path)
+    assert [(c.key, [t.text for t in c.turns]) for c in conversations] == [
+        ("B", ["buenas", "dígame"]), ("A", ["hola", "¿le ayudo?"]),
+    ]  # fmt: skip
+
+
+def test_a_bad_row_after_scattered_ones_fails_before_any_conversation_is_handed_on(tmp_path: Path) -> None:
+    path = write(tmp_path, "conversation_id,speaker,text\nA,cliente,hola\nB,cliente,buenas\nA,,sin hablante\n")
     conversations: list[ParsedConversation] = []
     with pytest.raises(ParseError) as caught:
-        for conversation in CSVDialogParser().parse(FIXTURES / "no_contiguo.csv"):
+        for conversation in CSVDialogParser().parse(path):
             conversations.append(conversation)
-    assert [c.key for c in conversations] == ["A", "B"]
-    assert caught.value.line == 4
-    assert "conversation 'A' is not contiguous" in caught.value.reason and "line 2" in caught.value.reason
+    assert conversations == [] and caught.value.line == 4 and "empty 'speaker'" in caught.value.reason
 
 
 def test_a_missing_required_column_names_the_header_and_synonyms() -> None:
