@@ -93,8 +93,9 @@ def stage_bench(
 ) -> dict[str, Any]:
     """Per labeller and part: turn accuracy, per-stage recall and confusions, mean ROUGE-L F between the labelled
     collapsed stage sequence and the predicted one (`rouge_l`: of the labels; `rouge_l_observed`: of the observed
-    sequence with second stages, which the metric scores; the hand labels give one stage per turn), fallbacks (a model labeller that fell back) and seconds per conversation;
-    with `bases`, also the labeller's `discrimination` on them."""
+    sequence with second stages, which the metric scores; the hand labels give one stage per turn), fallbacks (a
+    model labeller that fell back) and seconds per conversation; with `bases`, also the labeller's `discrimination`
+    on them."""
     domains = domains or DomainRegistry.load()
     sets = {part: load_labelled(data / f"{part}.jsonl", domains) for part in parts}
     results: dict[str, Any] = {}

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 STAGE_CUES: dict[str, str] = {
     # stages every pack shares
-    "saludo": "hola buen buenos buenas dia dias tardes noches bienvenido bienvenida saludos gusto atenderle presento encantado "
-    "habla atiende nombre comunicarse hello morning afternoon welcome name",
+    "saludo": "hola buen buenos buenas dia dias tardes noches bienvenido bienvenida saludos gusto atenderle presento "
+    "encantado habla atiende nombre comunicarse hello morning afternoon welcome name",
     "identificacion_necesidad": "busco buscando necesito necesita interesa interesado quiero queremos motivo ocupo "
     "ocupamos gustaria informes uso presupuesto saber need looking want",
     "propuesta": "propongo recomiendo ofrezco sugiero plan incluye ideal queda quedaria recommend suggest offer",
@@ -23,11 +23,12 @@ STAGE_CUES: dict[str, str] = {
     "llama llame mando manda mande envio envia escribo cotizacion reporte avance follow send email call",
     "cierre": "gracias adios luego placer excelente atento quedo vemos despedida cuidese tenga amable cualquier espero "
     "esperamos gusto thank thanks bye",
-    "abandono": "pensare pensarlo pienso despues aviso momento ocupado veo decidir todavia platico dejeme reviso think later",
+    "abandono": "pensare pensarlo pienso despues aviso momento ocupado veo decidir todavia platico dejeme reviso think "
+    "later",
     "recuperacion": "retomar retomando retomo nuevamente volver seguimos sigue interesado pendiente escribo salio",
     "escalacion_humano": "gerente supervisor transfiero canalizo especialista area manager transfer",
-    "requisitos_documentacion": "documentos identificacion comprobante domicilio ingresos requisitos copia estado cuenta "
-    "papeles tramite documents",
+    "requisitos_documentacion": "documentos identificacion comprobante domicilio ingresos requisitos copia estado "
+    "cuenta papeles tramite documents",
     # automotive.sales
     "consulta_inventario": "disponible disponibles existencia color colores version versiones inventario stock "
     "tenemos tengo unidades llegan agencia planta piso available stock",

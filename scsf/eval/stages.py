@@ -10,10 +10,10 @@ heuristic one (`scsf.eval.stage_model`); one with a `label` method also says whe
    whose stem is a cue's of another meaning: compacto/comparar) dropped, and cut to
    5-letter stems (Spanish inflects at the end: financiamiento/financiar -> finan).
 2. Stems are weighted by IDF over the pack's profiles, so a word every stage uses counts for little.
-3. A turn scores against each stage by the IDF overlap of stems (`similarity`). Stages the pack gives to the other
-   side (`lado`) are never chosen. The previous turn's stage gets a small bonus (an exchange stays in a stage); the
-   stage that answers the previous one in a two-stage flow variation of the pack (objecion -> manejo_objecion,
-   abandono -> recuperacion) gets a larger one.
+3. A turn scores against each stage by the IDF overlap of stems (`PackStages.similarities`). Stages the pack gives to
+   the other side (`lado`) are never chosen. The previous turn's stage gets a small bonus (an exchange stays in a
+   stage); the stage that answers the previous one in a two-stage flow variation of the pack (objecion ->
+   manejo_objecion, abandono -> recuperacion) gets a larger one.
 4. The opening stage (the pack's first) is allowed only on the first OPENING_TURNS turns, and weighs OPENING_WEIGHT
    there: a greeting that also states a need is the need. The closing stage (the pack's last stage that no flow
    variation inserts: `cierre`) is allowed only on the last CLOSING_TURNS turns: a "gracias" mid-dialogue is not it.
@@ -21,10 +21,10 @@ heuristic one (`scsf.eval.stage_model`); one with a `label` method also says whe
    pack's first stage allowed on its side (packs list stages in their usual order; the first is the opening). Such a
    turn ("Sí, claro.", "Bueno, ni modo.") adds nothing to the observed sequence: it goes on with the exchange it is
    in, and a stage chosen for want of a cue would only be noise there.
-6. A turn that opens by acknowledging the other side ("Lo entiendo.", "Tiene razón", "Es comprensible": ACKNOWLEDGEMENT)
-   answers an objection: it is the stage that answers one in the pack's flow variations (`manejo_objecion`), and the
-   turn before it, where its side may have it, the objection. Objections are often worded without any cue ("¿Solo
-   $148,000? Pensé que valía más"); the answer's opening gives them away.
+6. A turn that opens by acknowledging the other side ("Lo entiendo.", "Tiene razón", "Es comprensible":
+   ACKNOWLEDGEMENT) answers an objection: it is the stage that answers one in the pack's flow variations
+   (`manejo_objecion`), and the turn before it, where its side may have it, the objection. Objections are often
+   worded without any cue ("¿Solo $148,000? Pensé que valía más"); the answer's opening gives them away.
 
 `labels` hold one primary stage per turn (the benchmark's accuracy and the stage-plan agreement use them). The
 observed sequence (`StageLabelling.sequence`, what `rouge_l` scores) also has the second stage of a turn that carries
@@ -152,12 +152,13 @@ def inverse_document_frequency(bags: Collection[set[str]]) -> dict[str, float]:
 
 @dataclass(frozen=True)
 class PackStages:
-    """What the labeller reads from a pack, built once per pack: its stage profiles, their stems, the edge stages
-    (`edge_stages`; `need`, the pack's second stage) and the stage that answers each stage of a two-stage flow
+    """What the labeller reads from a pack, built once per pack: its stage profiles, their stems' postings (stem ->
+    each stage with it and its weight over the square root of the profile norm, what `similarities` sums), the edge
+    stages (`edge_stages`; `need`, the pack's second stage) and the stage that answers each stage of a two-stage flow
     variation (`replies`: objecion -> manejo_objecion)."""
 
     profiles: tuple[StageProfile, ...]
-    vocabulary: frozenset[str]
+    postings: dict[str, tuple[tuple[str, float], ...]]
     opening: str | None
     need: str | None
     closing: str | None
@@ -166,11 +167,27 @@ class PackStages:
     @classmethod
     def of(cls, pack: DomainPack) -> PackStages:
         profiles = stage_profiles(pack)
+        postings: dict[str, list[tuple[str, float]]] = {}
+        for profile in profiles:
+            for stem, weight in profile.weights.items():
+                postings.setdefault(stem, []).append((profile.stage, weight / math.sqrt(profile.norm)))
         replies = {inserted[0]: inserted[1] for inserted in pack.variaciones_flujo.values() if len(inserted) == 2}
         opening, closing = edge_stages(pack)
         need = pack.etapas[1].id if len(pack.etapas) > 1 else None
-        vocabulary = frozenset(stem for profile in profiles for stem in profile.weights)
-        return cls(profiles, vocabulary, opening, need, closing, replies)
+        frozen = {stem: tuple(stages) for stem, stages in postings.items()}
+        return cls(profiles, frozen, opening, need, closing, replies)
+
+    def similarities(self, text: str) -> dict[str, float]:
+        """The similarity of `text` to every stage that shares a stem with it: the cue-weighted IDF overlap of stems
+        over sqrt(profile norm) * sqrt(the text's stems of the pack). The square roots dampen the length penalty of
+        cosine, which made stages with long profiles hard to win. Empty for a text without such a stem."""
+        text_stems = stems(text) & self.postings.keys()
+        totals: dict[str, float] = {}
+        for stem in text_stems:
+            for stage, weight in self.postings[stem]:
+                totals[stage] = totals.get(stage, 0.0) + weight
+        scale = 1 / math.sqrt(len(text_stems)) if text_stems else 0.0
+        return {stage: total * scale for stage, total in totals.items()}
 
 
 class KeywordStageLabeller:
@@ -199,11 +216,15 @@ class KeywordStageLabeller:
         labels: list[str] = []
         allowed_per_turn = []
         cued = []  # whether a turn's label comes from its words (a cue or an acknowledgement)
+        allowed_by: dict[tuple[str | None, bool, bool], list[StageProfile]] = {}  # (side, opening?, closing?) ->
         for index, turn in enumerate(turns):
-            edges = {closing: index >= len(turns) - CLOSING_TURNS, opening: index < OPENING_TURNS}
-            allowed = [
-                p for p in known.profiles if side_allows(p.side, turn.side) and edges.get(p.stage, True)
-            ] or list(known.profiles)
+            key = (turn.side, index < OPENING_TURNS, index >= len(turns) - CLOSING_TURNS)
+            if key not in allowed_by:
+                edges = {closing: key[2], opening: key[1]}
+                allowed_by[key] = [
+                    p for p in known.profiles if side_allows(p.side, turn.side) and edges.get(p.stage, True)
+                ] or list(known.profiles)
+            allowed = allowed_by[key]
             allowed_per_turn.append(allowed)
             previous = labels[-1] if labels else None
             if objection and acknowledges(turn.text) and any(p.stage == objection[1] for p in allowed):
@@ -212,19 +233,19 @@ class KeywordStageLabeller:
                 if index and any(p.stage == objection[0] for p in allowed_per_turn[index - 1]):
                     labels[index - 1], cued[index - 1] = objection[0], True
                 continue
-            turn_stems = stems(turn.text) & known.vocabulary
-            if not any(turn_stems & p.weights.keys() for p in allowed):
-                turn_stems = set()  # cue words of the other side's stages only
-            cued.append(bool(turn_stems) or not index)
-            if not turn_stems:
+            similarities = known.similarities(turn.text)
+            if not any(p.stage in similarities for p in allowed):  # no cue word, or only the other side's stages'
+                cued.append(not index)
                 keep = previous if any(p.stage == previous for p in allowed) else None
                 labels.append(keep or allowed[0].stage)
                 continue
+            cued.append(True)
             bonus = {previous: self.stay_bonus}
             if previous in replies:
                 bonus[replies[previous]] = bonus.get(replies[previous], 0.0) + REPLY_BONUS
             scores = {
-                p.stage: similarity(p, turn_stems) * factor.get(p.stage, 1.0) + bonus.get(p.stage, 0.0) for p in allowed
+                p.stage: similarities.get(p.stage, 0.0) * factor.get(p.stage, 1.0) + bonus.get(p.stage, 0.0)
+                for p in allowed
             }
             labels.append(max(allowed, key=lambda p: scores[p.stage]).stage)
         sequence = [
@@ -240,7 +261,9 @@ class KeywordStageLabeller:
         and a hash of the cue and stop-word tables and tuning constants."""
         tables = {
             "cues": STAGE_CUES, "stopwords": sorted(STOPWORDS), "acknowledgement": ACKNOWLEDGEMENT.pattern,
-            "constants": [STEM_LENGTH, CUE_WEIGHT, OPENING_TURNS, OPENING_WEIGHT, CLOSING_TURNS, REPLY_BONUS, SECOND_MIN],
+            "constants": [
+                STEM_LENGTH, CUE_WEIGHT, OPENING_TURNS, OPENING_WEIGHT, CLOSING_TURNS, REPLY_BONUS, SECOND_MIN,
+            ],
         }  # fmt: skip
         return {"class": type(self).__qualname__, "stay_bonus": self.stay_bonus, "tables": content_id(tables)}
 
@@ -261,31 +284,31 @@ def turn_stages(primary: str, text: str, allowed: Sequence[StageProfile], known:
     """The stages a turn labelled `primary` adds to the observed sequence, in order: the opening first, the closing
     last, with the `second_stage` each gives where it is allowed (module docstring); an opening turn that gets none
     that way but asks a question goes on to the need (the pack's second stage)."""
-    opening, need, closing, vocabulary = known.opening, known.need, known.closing, known.vocabulary
+    opening, need, closing = known.opening, known.need, known.closing
     allowed_stages = {p.stage for p in allowed}
     stages = [primary]
     if opening not in allowed_stages and closing not in allowed_stages:
         return stages
     sentences = SENTENCE_END.split(text)
     if opening in allowed_stages:
-        first, rest = text_scores(sentences[:1], allowed, vocabulary), text_scores(sentences[1:], allowed, vocabulary)
+        first, rest = text_scores(sentences[:1], allowed, known), text_scores(sentences[1:], allowed, known)
         second = second_stage(primary, opening, first, rest)
         if second is None and primary == opening and need in allowed_stages and "?" in text:
             second = need
         if second is not None:
             stages = [second, primary] if primary != opening else [primary, second]
     if closing in allowed_stages:
-        last, rest = text_scores(sentences[-1:], allowed, vocabulary), text_scores(sentences[:-1], allowed, vocabulary)
+        last, rest = text_scores(sentences[-1:], allowed, known), text_scores(sentences[:-1], allowed, known)
         second = second_stage(primary, closing, last, rest)
         if second is not None:
             stages = [*stages, second] if primary != closing else [second, *stages]
     return stages
 
 
-def text_scores(texts: Sequence[str], allowed: Sequence[StageProfile], vocabulary: frozenset[str]) -> dict[str, float]:
+def text_scores(texts: Sequence[str], allowed: Sequence[StageProfile], known: PackStages) -> dict[str, float]:
     """The similarity of the allowed stages to the joined `texts` on their own (no context); empty for no cue."""
-    text_stems = stems(" ".join(texts)) & vocabulary
-    return {p.stage: similarity(p, text_stems) for p in allowed} if text_stems else {}
+    found = known.similarities(" ".join(texts))
+    return {p.stage: found.get(p.stage, 0.0) for p in allowed} if found else {}
 
 
 def second_stage(primary: str, edge: str | None, edge_part: dict[str, float], rest: dict[str, float]) -> str | None:
@@ -305,13 +328,6 @@ def without_late_opening(sequence: Sequence[str], opening: str | None) -> list[s
     """The sequence without an opening stage after another stage: a greeting returned after the need was stated
     still belongs to the opening exchange."""
     return [stage for index, stage in enumerate(sequence) if stage != opening or set(sequence[:index]) <= {opening}]
-
-
-def similarity(profile: StageProfile, turn_stems: set[str]) -> float:
-    """Cue-weighted IDF overlap of a turn's stems with a profile, over sqrt(profile norm) * sqrt(turn stems): the
-    square root dampens the length penalty of cosine, which made stages with long profiles hard to win."""
-    shared = sum(profile.weights.get(stem, 0.0) for stem in turn_stems)
-    return shared / (math.sqrt(profile.norm) * math.sqrt(len(turn_stems)))
 
 
 def collapse_repeats(labels: Sequence[str]) -> list[str]:

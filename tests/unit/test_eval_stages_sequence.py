@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 
 import pytest
@@ -88,6 +89,17 @@ def test_pack_stages_read_the_edges_the_need_and_the_replies(domains: DomainRegi
     assert known.replies == {"objecion": "manejo_objecion", "abandono": "recuperacion"}
 
 
+def test_similarities_sum_the_shared_stems_weights_over_the_square_roots(domains: DomainRegistry) -> None:
+    known = PackStages.of(domains.get("automotive.sales"))
+    profiles = {p.stage: p for p in known.profiles}
+    found = known.similarities("Enganche y mensualidad, por favor.")  # stems engan, mensu (favor: a stop word)
+    financing = profiles[FINANCING]
+    shared = financing.weights["engan"] + financing.weights["mensu"]
+    assert found[FINANCING] == pytest.approx(shared / (math.sqrt(financing.norm) * math.sqrt(2)))
+    assert set(found) == {stage for stem in ("engan", "mensu") for stage, _ in known.postings[stem]}
+    assert known.similarities("Sí, claro.") == {}
+
+
 def test_an_opening_turn_that_asks_a_question_goes_on_to_the_need(domains: DomainRegistry) -> None:
     known = PackStages.of(domains.get("automotive.sales"))
     allowed = [p for p in known.profiles if p.stage != "cierre"]  # an opening turn, not among the last ones
@@ -99,8 +111,9 @@ def test_an_opening_turn_that_asks_a_question_goes_on_to_the_need(domains: Domai
 
 
 def test_acknowledgement_openings() -> None:
-    for text in ("Lo entiendo. Si lo pasamos a 60 meses...", "Le entiendo", "¡Tiene razón!", "tiene razon, y...",
-                 "Es comprensible.", "Es lógico", "Comprendo su punto", "I understand. If you finance..."):  # fmt: skip
+    said = ["Lo entiendo. Si lo pasamos a 60 meses...", "Le entiendo", "¡Tiene razón!", "tiene razon, y..."]
+    said += ["Es comprensible.", "Es lógico", "Comprendo su punto", "I understand. If you finance..."]
+    for text in said:
         assert acknowledges(text), text
     for text in ("Entonces queda a 48 meses.", "Yo lo entiendo así", "Entendido, le mando la cotización."):
         assert not acknowledges(text), text
@@ -115,7 +128,7 @@ def test_an_acknowledged_turn_is_the_objection_and_the_acknowledging_one_its_han
             ("agente_ventas", "Le propongo la pickup doble cabina a 48 meses."),
             ("cliente", "¿Y nada más vueltas aquí en la colonia?"),  # no cue word of an objection
             ("agente_ventas", "Entiendo. La ruta es de 20 km por carretera."),
-            ("agente_ventas", "Lo entiendo, se lo confirmo mañana."),  # after the assistant's own turn: nothing to undo
+            ("agente_ventas", "Lo entiendo, se lo confirmo mañana."),  # after the assistant's own turn: none to undo
         ]),
         domains.get("automotive.sales"),
     )  # fmt: skip
