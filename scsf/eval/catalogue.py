@@ -3,7 +3,7 @@ names a kind of product of `catalogo_productos` ("SUV mediana", "pickup cabina s
 seed and the recorded tools name.
 
 A mention matches a catalogue id when the id's words occur in that order, each by its first PREFIX letters (gender and
-number inflect at the end: compacto/compacta, medianas), with at most a "de"/"con" between them; where matches
+number inflect at the end: compacto/compacta, medianas; a shorter word whole or plural: "auto" is not "autonomía"), with at most a "de"/"con" between them; where matches
 overlap only the longest counts ("SUV híbrida enchufable", not "SUV híbrida"). It is supported when a seed entity or
 a tool result string names it (its words are among theirs), or when it names a seed entity more precisely (every
 word of the entity is among the mention's: "SUV híbrida enchufable" for `hibrido_enchufable`). An unsupported one is
@@ -41,8 +41,7 @@ def catalogue_claims(
         for product in mentioned_products(turn.text, tuple(pack.catalogo_productos)):
             words = _stems(product)
             supported = any(words <= reference or (reference and reference <= words) for reference in references)
-            named = "named by the seed or a tool" if supported else "named by no seed entity or tool result"
-            claims.append(Claim(turn.number, PRODUCT, (), f"catalogue product {product} {named}", supported))
+            claims.append(Claim(turn.number, PRODUCT, (), f"catalogue product {product}", supported))
     return claims
 
 
@@ -65,9 +64,16 @@ def mentioned_products(text: str, catalogue: tuple[str, ...]) -> list[str]:
 def _patterns(catalogue: tuple[str, ...]) -> list[tuple[str, re.Pattern[str]]]:
     between = rf"(?:\s+(?:{'|'.join(sorted(FILLERS))}))?\s+"
     return [
-        (product, re.compile(r"\b" + between.join(rf"{re.escape(word[:PREFIX])}\w*" for word in _words(product))))
+        (product, re.compile(r"\b" + between.join(map(_word_pattern, _words(product)))))
         for product in catalogue
     ]  # fmt: skip
+
+
+def _word_pattern(word: str) -> str:
+    """A word by its first PREFIX letters, any ending; a shorter word whole, or plural ("auto" is not "autonomía")."""
+    if len(word) >= PREFIX:
+        return rf"{re.escape(word[:PREFIX])}\w*"
+    return rf"{re.escape(word)}(?:e?s)?\b"
 
 
 def _words(name: str) -> list[str]:

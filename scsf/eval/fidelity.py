@@ -10,9 +10,12 @@ References:
 A stated value is supported when one of its readings is within `REL_TOL` of a reference (rounding such as "390 mil"
 for 389,900). Matching is by number, not by kind.
 
-A judge model adds claims later: a `Claim` whose `supported` is already decided is counted as it is. A claim of a
-critical kind (a contradicted restriction, a product neither the seed nor a tool names, a role swap, a judge that gave
-no valid answer) fails the metric whatever the ratio: one such error makes a conversation unfit for training. Such
+A judge model adds claims later: a `Claim` whose `supported` is already decided is counted as it is. An unsupported
+critical claim fails the metric whatever the ratio: one such error makes a conversation unfit for training. Critical
+are a contradicted restriction, a product neither the seed nor a tool names, a role swap, a judge that gave no valid
+answer, and a percentage or term the assistant states (a down payment, rate or term the seed does not give: among a
+dozen supported values, one wrong term would otherwise pass at 12/13; amounts are not critical, since an assistant
+may derive a total the references lack). Such
 claims that hold (honoured restrictions, named products) are counted apart (`confirmed`), not in the ratio, where they
 would dilute a wrong value below the threshold's reach (found by `bench judge`: a wrong term scored 12/13).
 """
@@ -32,6 +35,7 @@ from scsf.seeds.schema import Seed
 
 REL_TOL = 0.005
 CRITICAL_KINDS = frozenset({"restriccion", "producto", "rol", "juez"})
+CRITICAL_STATED = frozenset({"porcentaje", "plazo"})  # critical when the assistant states them
 ID_NUMBER = re.compile(r"(?:^|_)(\d+(?:_\d+)*)(_millones)?(?:_?([a-z]+))?")
 BARE_NUMBER = re.compile(r"(?<![\d.,])\d+(?![\d.,]\d)")
 
@@ -46,15 +50,22 @@ class Claim:
     values: tuple[float, ...] = ()
     label: str = ""
     supported: bool | None = None
+    stated_by_assistant: bool = False
+
+    @property
+    def critical(self) -> bool:
+        """Whether, unsupported, it fails the metric whatever the ratio (see the module docstring)."""
+        return self.kind in CRITICAL_KINDS or (self.stated_by_assistant and self.kind in CRITICAL_STATED)
 
 
 def claims_from_dialogue(turns: Sequence[DialogueTurn]) -> list[Claim]:
     """The deterministic claims: every amount, percentage, term and grouped number stated in a message turn."""
     return [
-        Claim(turn.number, value.kind, value.values, _format(value.values[0]))
+        Claim(turn.number, value.kind, value.values, _format(value.values[0]),
+              stated_by_assistant=turn.side == "asistente")
         for turn in turns
         for value in stated_values(turn.text)
-    ]
+    ]  # fmt: skip
 
 
 def seed_references(seed: Seed) -> list[float]:
@@ -151,7 +162,7 @@ def factual_fidelity(claims: Sequence[Claim], references: Iterable[float], thres
         return at_least(FIDELIDAD_FACTUAL, 1.0, threshold, nothing, details)
     reasons = [_reason(claim) for claim in unsupported]
     result = at_least(FIDELIDAD_FACTUAL, (len(claims) - len(unsupported)) / len(claims), threshold, reasons, details)
-    critical = sorted({claim.kind for claim in unsupported if claim.kind in CRITICAL_KINDS})
+    critical = sorted({claim.kind for claim in unsupported if claim.critical})
     if result.passed and critical:
         head = f"unsupported {', '.join(critical)} claim: fails whatever the score"
         return replace(result, passed=False, reasons=[head, *result.reasons])

@@ -1,5 +1,5 @@
 """Whether a turn really says what the judge reports (the hallucination guard): a number in digits, in a format
-`scsf.eval.numbers` reads, or in Spanish words (`cuarenta y ocho`, `veinte mil`); a name by its content words; a role
+`scsf.eval.numbers` reads, or in Spanish words (`cuarenta y ocho`, `veinte mil`: `numbers.in_digits`); a name by its content words; a role
 swap by a speech act of the other side (an offer from the customer, a purchase request from the agent)."""
 
 from __future__ import annotations
@@ -10,24 +10,9 @@ from collections.abc import Iterable
 from scsf.domains import DomainPack
 from scsf.eval.coherence import side_cues
 from scsf.eval.fidelity import REL_TOL
-from scsf.eval.numbers import NUMBER, parse_number, stated_values
+from scsf.eval.numbers import NUMBER, in_digits, parse_number, stated_values
 from scsf.eval.text import fold, folded_words
 
-UNITS = ["cero", "uno", "dos", "tres", "cuatro", "cinco", "seis", "siete", "ocho", "nueve"]
-TEENS = ["diez", "once", "doce", "trece", "catorce", "quince", "dieciseis", "diecisiete", "dieciocho", "diecinueve"]
-TENS = {"veinte": 20, "treinta": 30, "cuarenta": 40, "cincuenta": 50, "sesenta": 60, "setenta": 70, "ochenta": 80,
-        "noventa": 90}  # fmt: skip
-HUNDREDS = {2: "dos", 3: "tres", 4: "cuatro", 6: "seis", 8: "ocho"}
-WORD_NUMBERS: dict[str, int] = {
-    **{word: value for value, word in enumerate(UNITS)}, "un": 1, "una": 1,
-    **{word: 10 + value for value, word in enumerate(TEENS)},
-    **{f"veinti{word}": 20 + value for value, word in enumerate(UNITS) if value}, "veintiun": 21,
-    **TENS, "cien": 100, "ciento": 100,
-    **{f"{prefix}cientos": 100 * value for value, prefix in HUNDREDS.items()},
-    **{f"{prefix}cientas": 100 * value for value, prefix in HUNDREDS.items()},
-    "quinientos": 500, "quinientas": 500, "setecientos": 700, "novecientos": 900,
-}  # fmt: skip
-SCALES = {"mil": 1_000, "millon": 1_000_000, "millones": 1_000_000}
 DIGITS = re.compile(rf"(?<![\d.,])(?:{NUMBER})")
 PREFIX = 5  # words compared by their first letters: plurals and inflections match (compacto/compacta)
 MIN_WORD = 3
@@ -47,8 +32,7 @@ STOPWORDS = frozenset(
 def turn_numbers(text: str) -> set[float]:
     """Every number `text` writes: formatted values and their readings, bare digits, and Spanish number words."""
     found = {reading for value in stated_values(text) for reading in value.values}
-    found.update(parse_number(match[0]) for match in DIGITS.finditer(text))
-    found.update(_word_numbers(folded_words(text)))
+    found.update(parse_number(match[0]) for match in DIGITS.finditer(in_digits(text)))
     return found
 
 
@@ -79,28 +63,6 @@ def shares_word(words: Iterable[str], text: str) -> bool:
     """One of `words` occurs in `text` (by its first PREFIX letters)."""
     stems = {word[:PREFIX] for word in folded_words(text)}
     return any(word[:PREFIX] in stems for word in words)
-
-
-def _word_numbers(words: list[str]) -> list[float]:
-    """`cuarenta y ocho` -> 48, `seis mil quinientos` -> 6500, `ciento veinte` -> 120, `dos millones` -> 2000000."""
-    found: list[float] = []
-    index = 0
-    while index < len(words):
-        if words[index] not in WORD_NUMBERS:
-            index += 1
-            continue
-        total = current = 0
-        while index < len(words):
-            word = words[index]
-            if word in WORD_NUMBERS:
-                current += WORD_NUMBERS[word]
-            elif word in SCALES:
-                total, current = total + (current or 1) * SCALES[word], 0
-            elif word != "y":
-                break
-            index += 1
-        found.append(float(total + current))
-    return found
 
 
 def speaks_as(side: str, text: str, pack: DomainPack | None) -> bool:

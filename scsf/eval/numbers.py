@@ -4,6 +4,10 @@
 `48 meses`, `4 años` -> plazo (years also as months: 4 años -> 4 and 48). A bare number with a thousands separator
 (`40,000`) is a cantidad. Small bare numbers (turn 2, 3 documentos, 10:30) are not values to check.
 
+Numbers written in words are read too ("a cinco años", "treinta por ciento", "nueve mil pesos": text2num's
+`alpha2digit` writes them in digits first), and so are fractions of a whole ("una cuarta parte" -> 25 %). "Cien por
+ciento" is left out: it is mostly an idiom ("seguro al cien por ciento"), not a stated share.
+
 A number with groups of exactly three digits after `,` or `.` has thousands separators (`1.500` is 1500), a last
 group of one or two digits after the other separator is decimal (`389,900.50`); otherwise `,` or `.` is the decimal
 point (`13,9`, `13.9`).
@@ -13,6 +17,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+
+from text_to_num import alpha2digit
 
 GROUPED = r"\d{1,3}(?P<sep>[.,])\d{3}(?:(?P=sep)\d{3})*(?:(?!(?P=sep))[.,]\d{1,2})?(?![\d.,]\d)"  # thousands groups, decimals after
 NUMBER = rf"{GROUPED}|\d+(?:[.,]\d+)?"
@@ -25,6 +31,16 @@ MENTION = re.compile(
 )
 SCALES = {"mil": 1_000, "millones": 1_000_000, "millón": 1_000_000, "millon": 1_000_000}
 THOUSANDS = re.compile(rf"^{GROUPED}$")
+# Where a Spanish number word or fraction may start (a filter that spares most texts the conversion; not a parser).
+NUMBER_WORD = re.compile(
+    r"\b(?:uno\b|dos|tres|cuatro|cinco|seis|siete|ocho|nueve|diez|once|doce|trece|catorce|quince|dieci|veint|treinta"
+    r"|cuarenta|cincuenta|sesenta|setenta|ochenta|noventa|cien|quinient|setecient|novecient|mil|terc|cuart|quint"
+    r"|sext|s[eé]ptim|octav|noven|d[eé]cim|por\s*ciento)",
+    re.IGNORECASE,
+)
+PER_CENT = re.compile(r"\bpor\s*ciento\b", re.IGNORECASE)
+HUNDRED_PER_CENT_IDIOM = re.compile(r"\bcien\s+por\s*ciento\b", re.IGNORECASE)
+FRACTION = re.compile(r"\b(?:una|1)\s+(?P<whole>[3-9]|10)ª\s+parte\b", re.IGNORECASE)  # "una cuarta parte" in_digits
 DIGIT = re.compile(r"\d")  # every mention has one: a text without digits is not searched further
 
 
@@ -51,10 +67,14 @@ def parse_number(text: str) -> float:
 
 
 def stated_values(text: str) -> list[StatedValue]:
-    """Every monto, porcentaje, plazo and cantidad stated in `text`, in order."""
+    """Every monto, porcentaje, plazo and cantidad stated in `text` (numbers in words written in digits first: the
+    positions are those of that text), in order."""
     found: list[StatedValue] = []
+    text = in_digits(text)
     if not DIGIT.search(text):
         return found
+    for match in FRACTION.finditer(text):
+        found.append(StatedValue("porcentaje", (round(100 / int(match["whole"]), 2),), match.start(), match.end()))
     for match in MENTION.finditer(text):
         number = parse_number(match["number"])
         unit = (match["unit"] or "").lower()
@@ -72,4 +92,22 @@ def stated_values(text: str) -> list[StatedValue]:
         else:
             continue
         found.append(StatedValue(kind, values, match.start(), match.end()))
-    return found
+    return sorted(found, key=lambda value: value.start)
+
+
+def in_digits(text: str) -> str:
+    """`text` with its Spanish number words in digits ("a cinco años" -> "a 5 años", "treinta por ciento" -> "30 %"),
+    the idiom "cien por ciento" removed. Numbers already in digits are kept as written ("40 mil" is not "40 1000"),
+    and so are "un"/"una" ("si un mes le va mejor": an article, not a term)."""
+    if not NUMBER_WORD.search(text):
+        return text
+    text = PER_CENT.sub("%", HUNDRED_PER_CENT_IDIOM.sub("", text))
+    pieces, last = [], 0
+    for match in MENTION.finditer(text):
+        pieces += [_words_in_digits(text[last : match.start()]), match.group()]
+        last = match.end()
+    return "".join([*pieces, _words_in_digits(text[last:])])
+
+
+def _words_in_digits(text: str) -> str:
+    return alpha2digit(text, "es", threshold=2) if NUMBER_WORD.search(text) else text

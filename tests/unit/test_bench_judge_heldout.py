@@ -19,10 +19,6 @@ from scsf.domains import DomainRegistry
 from scsf.generation.tools import run_tool
 from scsf.seeds.schema import Seed
 
-# A faithful base the deterministic checks reject: "autonomía eléctrica de 80 km" (the seed's own
-# autonomia_electrica_80_km, said of its plug-in hybrid) is taken for the catalogue product auto_electrico.
-KNOWN_FALSE_POSITIVES = {"enchufable-touring"}
-
 
 @pytest.fixture(scope="module")
 def registry() -> DomainRegistry:
@@ -90,12 +86,7 @@ def test_every_variant_changes_exactly_the_turns_it_names_and_says_why(cases: li
 
 @pytest.mark.parametrize(
     "base",
-    [
-        pytest.param(name, marks=pytest.mark.xfail(strict=True, reason="catalogue false positive"))
-        if name in KNOWN_FALSE_POSITIVES
-        else name
-        for name in (json.loads(line)["base"] for line in HELDOUT.read_text(encoding="utf-8").splitlines())
-    ],
+    [json.loads(line)["base"] for line in HELDOUT.read_text(encoding="utf-8").splitlines()],
 )
 def test_a_faithful_base_passes_deterministic_fidelity(
     base: str, cases: list[Case], seeds: dict[str, Seed], registry: DomainRegistry
@@ -110,7 +101,7 @@ def test_bench_judge_runs_on_the_heldout_set() -> None:
     assert report["evaluated"] == report["set"]["conversations"] == 35
     assert "llm_judge" not in report
     faithful_rejected = [e["case"] for e in report["deterministic"]["examples"] if e["kind"] == FAITHFUL]
-    assert faithful_rejected == [f"{name}/{FAITHFUL}" for name in sorted(KNOWN_FALSE_POSITIVES)]
+    assert faithful_rejected == []  # "autonomía eléctrica de 80 km" was once read as the product auto_electrico
 
 
 def base_line(**changes: Any) -> dict[str, Any]:

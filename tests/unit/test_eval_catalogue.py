@@ -34,8 +34,8 @@ def test_a_product_the_seed_does_not_name_is_an_unsupported_claim(domains: Domai
         ("agente_ventas", "Le recomiendo el sedán compacto; si prefiere, la SUV mediana también está disponible."),
     ]
     assert catalogue_claims(turns(texts), seed, pack, []) == [
-        Claim(2, "producto", (), "catalogue product sedan_compacto named by the seed or a tool", True),
-        Claim(2, "producto", (), "catalogue product suv_mediana named by no seed entity or tool result", False),
+        Claim(2, "producto", (), "catalogue product sedan_compacto", True),
+        Claim(2, "producto", (), "catalogue product suv_mediana", False),
     ]
 
 
@@ -55,9 +55,7 @@ def test_a_more_precise_name_of_a_seed_entity_is_supported(domains: DomainRegist
     claims = catalogue_claims(
         turns([("agente_ventas", "La SUV híbrida enchufable carga en casa.")]), seed, domains.get(seed.dominio), []
     )
-    assert [(claim.label, claim.supported) for claim in claims] == [
-        ("catalogue product suv_hibrida_enchufable named by the seed or a tool", True)
-    ]
+    assert [(claim.label, claim.supported) for claim in claims] == [("catalogue product suv_hibrida_enchufable", True)]
 
 
 def test_a_pack_without_catalogue_checks_nothing(domains: DomainRegistry) -> None:
@@ -95,4 +93,4 @@ def test_an_invented_product_fails_factual_fidelity(domains: DomainRegistry) -> 
     texts[3] = ("agente_ventas", "Le propongo la SUV mediana con enganche del 20 % y plazo de 48 meses.")
     result = Evaluator(NoPii(), domains).evaluate(conversation(seed, texts), seed).result("fidelidad_factual")
     assert not result.passed
-    assert any("suv_mediana named by no seed entity" in reason for reason in result.reasons)
+    assert any("producto catalogue product suv_mediana is named by neither" in reason for reason in result.reasons)

@@ -79,10 +79,16 @@ def test_faithful_values_add_no_claims_beside_the_deterministic_ones(domains: Do
     assert claims == []
 
 
-def test_wrong_down_payment_in_words_is_caught(domains: DomainRegistry) -> None:
+def test_wrong_down_payment_in_words_is_caught_without_the_judge(domains: DomainRegistry) -> None:
     texts = with_turn(4, "agente_ventas", "Le propongo un enganche del treinta por ciento y plazo de 48 meses.")
-    claims = judge_claims(domains, texts, answer({"enganche_pct": (4, 30), "plazo_meses": (4, 48)}))
-    assert claims == [Claim(4, "enganche_pct", (30.0,), "30", False)]
+    # The deterministic reading has "treinta por ciento" (30 %): the judge's value is not counted a second time.
+    assert judge_claims(domains, texts, answer({"enganche_pct": (4, 30), "plazo_meses": (4, 48)})) == []
+    seed = make_seed(domains)
+    result = Evaluator(NoPii(), domains).evaluate(conversation(seed, texts), seed).result("fidelidad_factual")
+    assert result.score == 0.5 and not result.passed  # 30 % unsupported, 48 months supported
+    assert result.reasons == [
+        "score 0.5 below the threshold 0.9", "turn 4: porcentaje 30 is not stated by the seed nor by a tool result"
+    ]
 
 
 def test_a_term_that_is_another_facts_number_is_caught_by_kind(domains: DomainRegistry) -> None:
@@ -247,7 +253,8 @@ def test_judge_claims_join_factual_fidelity(domains: DomainRegistry) -> None:
     [
         ("plazo de cuarenta y ocho meses", 48, False, True),
         ("a cuatro años", 48, True, True),
-        ("a cuatro años", 48, False, False),
+        ("a cinco años", 48, True, False),
+        ("si un mes le va mejor", 1, False, False),  # "un" is an article
         ("enganche de $77,980 pesos", 77980, False, True),
         ("unos veinte mil de enganche", 20000, False, True),
         ("precio de 389 mil", 389000, False, True),

@@ -61,6 +61,18 @@ def test_stated_values_after_a_currency_sign() -> None:
     assert found == [(1049.9,), (1049.9,), (1049.0,), (12.5,)]  # a malformed 1.049.90 reads as 1049
 
 
+def test_stated_values_in_words() -> None:
+    text = (
+        "Enganche del treinta por ciento, o sea una cuarta parte más, a cinco años; unos 40 mil pesos y nueve mil "
+        "pesos de comisión. Si un mes le va mejor, adelanta pagos; se lo garantizo al cien por ciento."
+    )
+    found = [(value.kind, value.values) for value in stated_values(text)]
+    assert found == [
+        ("porcentaje", (30.0,)), ("porcentaje", (25.0,)), ("plazo", (5.0, 60.0)), ("monto", (40000.0,)),
+        ("monto", (9000.0,)),
+    ]  # fmt: skip  # "un mes": an article; "cien por ciento": an idiom
+
+
 def test_seed_references_read_ids_and_derive_percentages(domains: DomainRegistry) -> None:
     seed = make_seed(
         domains, parametros_factuales__entidades_clave=["sedan_compacto", "precio_389900_mxn", "enganche_20pct", "tasa_13_9pct_anual"]
@@ -120,7 +132,20 @@ def test_fidelity_fails_on_one_critical_claim_whatever_the_ratio() -> None:
         "turn 5: restriccion sin_aval contradicted by the dialogue",
     ]
     wrong_value = factual_fidelity([*holding, Claim(5, "plazo", (36.0,), "36")], [48.0], threshold=0.9)
-    assert wrong_value.passed  # a value claim stays proportional
+    assert wrong_value.passed  # a value claim no one attributes to the assistant stays proportional
+
+
+def test_a_wrong_term_or_percentage_the_assistant_states_fails_whatever_the_ratio() -> None:
+    dialogue = turns(
+        [("agente_ventas", f"Son {48} meses, {48} meses.") for _ in range(6)]
+        + [("cliente", "Mi auto tiene 5 años."), ("agente_ventas", "Le queda a 36 meses, con 25 % de enganche y $9,000.")]
+    )  # fmt: skip
+    claims = claims_from_dialogue(dialogue)
+    result = factual_fidelity(claims, [48.0], threshold=0.7)
+    assert result.score == round(12 / 16, 4) and not result.passed
+    assert result.reasons[0] == "unsupported plazo, porcentaje claim: fails whatever the score"
+    customer_only = factual_fidelity(claims[:13], [48.0], threshold=0.9)  # the customer's 5 años (and 60 months)
+    assert customer_only.score == round(12 / 13, 4) and customer_only.passed
 
 
 def test_fidelity_holding_decided_claims_do_not_dilute_a_wrong_value() -> None:
