@@ -222,12 +222,13 @@ class Evaluator:
 
 
 _worker: Evaluator | None = None
-WORKER_PRELOAD = ["scsf.eval.evaluator", "scsf.privacy.engine", "rouge_score.rouge_scorer"]
+WORKER_PRELOAD = ["scsf.eval.evaluator", "rouge_score.rouge_scorer", "scsf.eval.worker_preload"]
 
 
 def _worker_context() -> BaseContext:
     """Workers fork from a fresh server process (not from this one, whose threads a fork would not take along) that
-    has imported the evaluator, Presidio with spaCy and rouge-score once; each worker then loads its pipelines."""
+    has imported the evaluator and rouge-score and loaded the PII scanner once (`scsf.eval.worker_preload`); it
+    stays up for the process's later `evaluate_many` calls, whose workers then start at once."""
     context = get_context("forkserver")
     context.set_forkserver_preload(WORKER_PRELOAD)
     return context
