@@ -303,7 +303,7 @@ class SeedExtractor:
             language, hits = detected.most_common(1)[0]
             why = f"{language} in {hits}/{observed} dialogue turns (detected in code at ingest)"
         else:
-            from scsf.ingest.langid import detect_language
+            from scsf.langid import detect_language
 
             language = detect_language(" ".join(dialogue.texts)) or "unknown"
             why = f"{language} detected in code over the whole dialogue (no per-turn language stored)"

@@ -540,3 +540,12 @@ def test_cli_errors_are_one_line_through_the_entry_point(cli_store: Path, capsys
         cli.main()
     assert exited.value.code == 1
     assert capsys.readouterr().err.strip() == "error: import imp-nope is not in the store"
+
+
+def test_without_per_turn_languages_the_language_is_detected_over_the_dialogue(pack, domains) -> None:
+    unlabelled = record()
+    for item in unlabelled["turns"]:
+        item.pop("lang", None)
+    draft = extractor(pack, domains, ScriptedBackend().enqueue(json.dumps(ANSWER))).extract(unlabelled)
+    language = draft.evidence["language"]
+    assert language["value"] == "es" and "over the whole dialogue" in language["why"]
