@@ -44,8 +44,9 @@ PRICE_ID = r"precio(?:_lista|_unitario|_publicado)?_\d"
 
 @dataclass(frozen=True)
 class Kind:
-    """A value kind: the seed ids that state it (matched at their start), the tool fields that report it (whole
-    name), the words a turn uses for it (accent-folded) and the deterministic kinds it may be (`scsf.eval.numbers`)."""
+    """A value kind: the seed ids that state it (matched at the start of one of their words, so that
+    `suv_compacta_precio_459900_mxn` is a price), the tool fields that report it (whole name), the words a turn uses
+    for it (accent-folded) and the deterministic kinds it may be (`scsf.eval.numbers`)."""
 
     ids: str
     fields: str
@@ -104,9 +105,9 @@ def value_claims(
 
 def kind_references(kind: str, seed: Seed, tools: Sequence[Mapping]) -> list[float]:
     """The values of `kind` the seed's ids and the recorded tools state; empty for a kind neither states."""
-    id_pattern, field_pattern = re.compile(KINDS[kind].ids), re.compile(KINDS[kind].fields)
+    id_pattern, field_pattern = re.compile(rf"(?:^|_)(?:{KINDS[kind].ids})"), re.compile(KINDS[kind].fields)
     found = id_references(
-        identifier for identifier in seed.parametros_factuales.entidades_clave if id_pattern.match(identifier)
+        identifier for identifier in seed.parametros_factuales.entidades_clave if id_pattern.search(identifier)
     )
     for call in tools:
         for part in ("arguments", "stated", "result"):
@@ -117,16 +118,17 @@ def kind_references(kind: str, seed: Seed, tools: Sequence[Mapping]) -> list[flo
 def product_claims(
     products: Iterable[Reported], turns: Sequence[DialogueTurn], seed: Seed, tools: Sequence[Mapping], pack: DomainPack
 ) -> list[Claim]:
-    """A claim per named product the dialogue writes and the catalogue does not list; supported when a seed entity or
-    a tool result names it."""
+    """A claim per named product an assistant turn writes and the catalogue does not list; supported when a seed entity
+    or a tool result names it. The customer's own things ('mi camioneta 2020') are not offers, as in the catalogue."""
     known = [*seed.parametros_factuales.entidades_clave, *tool_strings(tools)]
     catalogue = tuple(pack.catalogo_productos)
+    offering = [turn for turn in turns if turn.side == "asistente"]
     claims = []
     for product in products:
         if mentioned_products(product.text, catalogue):
             continue
         words = [word for word in content_words(product.text) if word not in GENERIC]
-        turn = _grounded(turns, product.turn, lambda text, words=words: covers(words, text))
+        turn = _grounded(offering, product.turn, lambda text, words=words: covers(words, text))
         if turn is not None:
             supported = any(covers(words, reference) for reference in known)
             claims.append(Claim(turn.number, "producto", (), f"'{' '.join(product.text.split())}'", supported))

@@ -15,6 +15,7 @@ from scsf.errors import GenerationError
 from scsf.eval.evaluator import Evaluator
 from scsf.eval.fidelity import Claim
 from scsf.eval.judge import LlmJudge
+from scsf.eval.judge_claims import kind_references
 from scsf.eval.judge_grounding import says_number, speaks_as
 from scsf.eval.judge_prompt import KINDS
 
@@ -134,6 +135,23 @@ def test_product_named_by_a_tool_result_is_supported(domains: DomainRegistry) ->
     tools = [{"name": "buscar_inventario", "arguments": {}, "result": {"unidades": [{"modelo": "Zentra Sport 2026"}]}}]
     claims = judge_claims(domains, texts, answer(productos=[(4, "Zentra Sport EX")]), generation={"tools": tools})
     assert claims == [Claim(4, "producto", (), "'Zentra Sport EX'", True)]
+
+
+def test_the_customers_own_things_are_no_products(domains: DomainRegistry) -> None:
+    texts = with_turn(3, "cliente", "Mi Zentra GT 2019 ya no me alcanza; no tengo historial y mis ingresos son informales.")
+    assert judge_claims(domains, texts, answer(productos=[(3, "Zentra GT")])) == []
+    offered = with_turn(4, "agente_ventas", "Le propongo el Zentra GT con enganche del 20 % y plazo de 48 meses.")
+    assert judge_claims(domains, offered, answer(productos=[(3, "Zentra GT")])) == [
+        Claim(4, "producto", (), "'Zentra GT'", False)  # the judge miscounted: the nearest assistant turn says it
+    ]
+
+
+def test_a_seed_id_states_a_kind_from_any_of_its_words(domains: DomainRegistry) -> None:
+    entities = ["sedan_compacto", "suv_compacta_precio_459900_mxn", "enganche_20pct", "plazo_48_meses"]
+    seed = make_seed(domains, parametros_factuales__entidades_clave=entities)
+    assert set(kind_references("precio", seed, [])) == {459900.0}
+    assert set(kind_references("plazo_meses", seed, [])) == {48.0}
+    assert kind_references("tasa_pct", seed, []) == []
 
 
 def test_contradicted_restriction_is_unsupported(domains: DomainRegistry) -> None:
