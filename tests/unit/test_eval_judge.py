@@ -138,7 +138,7 @@ def test_product_named_by_a_tool_result_is_supported(domains: DomainRegistry) ->
 
 
 def test_the_customers_own_things_are_no_products(domains: DomainRegistry) -> None:
-    texts = with_turn(3, "cliente", "Mi Zentra GT 2019 ya no me alcanza; no tengo historial y mis ingresos son informales.")
+    texts = with_turn(3, "cliente", "Mi Zentra GT 2019 ya no me alcanza; no tengo historial ni ingresos de nómina.")
     assert judge_claims(domains, texts, answer(productos=[(3, "Zentra GT")])) == []
     offered = with_turn(4, "agente_ventas", "Le propongo el Zentra GT con enganche del 20 % y plazo de 48 meses.")
     assert judge_claims(domains, offered, answer(productos=[(3, "Zentra GT")])) == [
