@@ -50,6 +50,19 @@ def test_a_tool_result_naming_the_product_supports_it(domains: DomainRegistry) -
     assert [claim.supported for claim in claims] == [True]
 
 
+def test_trims_and_add_ons_are_products_too(domains: DomainRegistry) -> None:
+    seed = make_seed(domains)  # listing 1: sedan_compacto, no extras
+    unit = {"modelo": "Sedán compacto 2026", "version": "Touring"}
+    tools = [{"name": "buscar_inventario", "result": {"unidades": [unit]}}]
+    text = "Es la versión Touring; le sumo la garantía extendida a 5 años y el paquete de protección con tapetes."
+    claims = catalogue_claims(turns([("agente_ventas", text)]), seed, domains.get(seed.dominio), tools)
+    assert [(claim.label, claim.supported) for claim in claims] == [
+        ("catalogue product version_touring", True),  # the inventory result names the trim
+        ("catalogue product garantia_extendida", False),
+        ("catalogue product paquete_de_proteccion", False),  # "tapetes" alone is a courtesy, not in the catalogue
+    ]
+
+
 def test_a_more_precise_name_of_a_seed_entity_is_supported(domains: DomainRegistry) -> None:
     seed = make_seed(domains, parametros_factuales__entidades_clave=["hibrido_enchufable"])
     claims = catalogue_claims(
