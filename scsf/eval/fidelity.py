@@ -97,7 +97,7 @@ def id_references(identifiers: Iterable[str]) -> list[float]:
 
 
 def tool_references(tools: Iterable[Mapping[str, Any]]) -> list[float]:
-    """Every number in the recorded tool calls' arguments, stated values and results."""
+    """Every number in the recorded tool calls' arguments, stated values and results (years also in months)."""
     found: list[float] = []
     for call in tools:
         for part in ("arguments", "stated", "result"):
@@ -116,20 +116,22 @@ def tool_strings(value: Any) -> list[str]:
     return []
 
 
-def _collect_numbers(value: Any, found: list[float]) -> None:
+def _collect_numbers(value: Any, found: list[float], years: bool = False) -> None:
+    """Numbers of `value` at any depth; one under a key in years (`vigencia_anios`) also in months, as a text's
+    `3 años` is read."""
     if isinstance(value, bool) or value is None:
         return
     if isinstance(value, int | float):
-        found.append(float(value))
+        found.extend((float(value), float(value) * 12) if years else (float(value),))
     elif isinstance(value, str):
         found.extend(reading for stated in stated_values(value) for reading in stated.values)
         found.extend(float(number) for number in BARE_NUMBER.findall(value))
     elif isinstance(value, Mapping):
-        for item in value.values():
-            _collect_numbers(item, found)
+        for key, item in value.items():
+            _collect_numbers(item, found, str(key).endswith("anios"))
     elif isinstance(value, list | tuple):
         for item in value:
-            _collect_numbers(item, found)
+            _collect_numbers(item, found, years)
 
 
 def is_supported(values: Sequence[float], references: Sequence[float]) -> bool:

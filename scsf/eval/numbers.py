@@ -46,7 +46,8 @@ DIGIT = re.compile(r"\d")  # every mention has one: a text without digits is not
 
 @dataclass(frozen=True)
 class StatedValue:
-    """A value found in a text: its kind and the numbers it may stand for (a term in years is also in months)."""
+    """A value found in a text: its kind and the numbers it may stand for (a term in years is stated in months: a bare
+    5 would be supported by any 5 of the seed or the tools)."""
 
     kind: str  # monto | porcentaje | plazo | cantidad
     values: tuple[float, ...]
@@ -84,7 +85,7 @@ def stated_values(text: str) -> list[StatedValue]:
         elif unit in ("meses", "mes"):
             kind, values = "plazo", (number,)
         elif unit in ("años", "año", "anios"):
-            kind, values = "plazo", (number, number * 12)
+            kind, values = "plazo", (number * 12,)
         elif match["currency"] or unit or scale:
             kind, values = "monto", (number * SCALES.get(scale, 1),)
         elif THOUSANDS.match(match["number"]):

@@ -52,7 +52,7 @@ def test_stated_values_kinds() -> None:
     found = [(value.kind, value.values) for value in stated_values(text)]
     assert found == [
         ("monto", (389900.0,)), ("monto", (390000.0,)), ("porcentaje", (20.0,)), ("porcentaje", (13.9,)),
-        ("plazo", (48.0,)), ("plazo", (4.0, 48.0)), ("cantidad", (40000.0,)),
+        ("plazo", (48.0,)), ("plazo", (48.0,)), ("cantidad", (40000.0,)),
     ]  # fmt: skip
 
 
@@ -68,9 +68,21 @@ def test_stated_values_in_words() -> None:
     )
     found = [(value.kind, value.values) for value in stated_values(text)]
     assert found == [
-        ("porcentaje", (30.0,)), ("porcentaje", (25.0,)), ("plazo", (5.0, 60.0)), ("monto", (40000.0,)),
+        ("porcentaje", (30.0,)), ("porcentaje", (25.0,)), ("plazo", (60.0,)), ("monto", (40000.0,)),
         ("monto", (9000.0,)),
     ]  # fmt: skip  # "un mes": an article; "cien por ciento": an idiom
+
+
+def test_a_term_in_years_is_compared_in_months() -> None:
+    # "a cinco años" is 60 months: a stray 5 among the references (5 business days) does not support it, while a
+    # tool's years (vigencia_anios: 3) support "3 años".
+    term = claims_from_dialogue(turns([("agente_ventas", "Financiamos a cinco años.")]))
+    assert [claim.values for claim in term] == [(60.0,)]
+    assert not factual_fidelity(term, [5.0, 48.0], 0.9).passed
+    warranty = claims_from_dialogue(turns([("agente_ventas", "Su garantía era de 3 años.")]))
+    references = tool_references([{"name": "verificar_garantia", "result": {"vigencia_anios": 3, "dias": 5}}])
+    assert sorted(references) == [3.0, 5.0, 36.0]
+    assert factual_fidelity(warranty, references, 0.9).passed
 
 
 def test_seed_references_read_ids_and_derive_percentages(domains: DomainRegistry) -> None:
