@@ -35,6 +35,7 @@ from scsf.eval.base import (
     Verdict,
 )
 from scsf.eval.catalogue import catalogue_claims
+from scsf.eval.ceilings import ceiling_claims
 from scsf.eval.coherence import dialogue_coherence
 from scsf.eval.dialogue import DialogueTurn, dialogue
 from scsf.eval.diversity import lexical_diversity
@@ -191,7 +192,10 @@ class Evaluator:
 
         tools = generation.get("tools") or []
         references = seed_references(seed) + tool_references(tools)
-        claims = [*claims_from_dialogue(turns), *catalogue_claims(turns, seed, pack, tools), *judge_claims]
+        claims = [
+            *claims_from_dialogue(turns), *catalogue_claims(turns, seed, pack, tools),
+            *ceiling_claims(turns, seed, tools), *judge_claims,
+        ]  # fmt: skip
         structure = structural_coherence(
             turns, pack, seed.parametros_factuales.flujo_esperado, threshold(ROUGE_L), self.labeller,
             generation.get("stage_plan"), generation.get("flow"),
