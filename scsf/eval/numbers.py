@@ -41,6 +41,10 @@ NUMBER_WORD = re.compile(
 PER_CENT = re.compile(r"\bpor\s*ciento\b", re.IGNORECASE)
 HUNDRED_PER_CENT_IDIOM = re.compile(r"\bcien\s+por\s*ciento\b", re.IGNORECASE)
 FRACTION = re.compile(r"\b(?:una|1)\s+(?P<whole>[3-9]|10)ª\s+parte\b", re.IGNORECASE)  # "una cuarta parte" in_digits
+APPROXIMATELY = re.compile(r"\b[uU]n[oa]s\b")  # text2num reads "unos" as 1: its first letter is hidden
+HIDDEN = {"u": "\x01", "U": "\x02"}
+YEARS = (1900, 2100)
+LONG_INTEGER = re.compile(r"(?<![\d.,])\d{4,}(?![\d.,])")
 DIGIT = re.compile(r"\d")  # every mention has one: a text without digits is not searched further
 
 
@@ -111,4 +115,18 @@ def in_digits(text: str) -> str:
 
 
 def _words_in_digits(text: str) -> str:
-    return alpha2digit(text, "es", threshold=2) if NUMBER_WORD.search(text) else text
+    """Number words of a text without digits in digits, thousands grouped ("nueve mil" -> "9,000", an amount as
+    "9,000" is); "unos"/"unas" stay words ("unos nueve mil": about 9,000, not "1 9000")."""
+    if not NUMBER_WORD.search(text):
+        return text
+    hidden = APPROXIMATELY.sub(lambda match: HIDDEN[match[0][0]] + match[0][1:], text)
+    converted = alpha2digit(hidden, "es", threshold=2)
+    for letter, mark in HIDDEN.items():
+        converted = converted.replace(mark, letter)
+    return LONG_INTEGER.sub(_grouped, converted)
+
+
+def _grouped(match: re.Match[str]) -> str:
+    """A converted integer in thousands groups, but a year ("dos mil veinte") as written."""
+    number = int(match[0])
+    return match[0] if YEARS[0] <= number <= YEARS[1] else f"{number:,}"

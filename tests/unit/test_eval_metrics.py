@@ -73,6 +73,18 @@ def test_stated_values_in_words() -> None:
     ]  # fmt: skip  # "un mes": an article; "cien por ciento": an idiom
 
 
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Suba el pago a unos nueve mil al mes.", [("cantidad", (9000.0,))]),  # "unos" is about, not 1
+        ("Unas veinte mil pesos", [("monto", (20000.0,))]),
+        ("Su auto es del año dos mil veinte.", []),  # a year in words stays a bare year
+    ],
+)
+def test_worded_thousands_read_as_amounts(text: str, expected: list) -> None:
+    assert [(value.kind, value.values) for value in stated_values(text)] == expected
+
+
 def test_a_term_in_years_is_compared_in_months() -> None:
     # "a cinco años" is 60 months: a stray 5 among the references (5 business days) does not support it, while a
     # tool's years (vigencia_anios: 3) support "3 años".
