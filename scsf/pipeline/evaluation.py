@@ -6,19 +6,23 @@ verdicts stored in one transaction, with the judge's usage in this evaluation (t
 
 Incremental (`reuse_stored`, the gate's regeneration rounds and resume): a conversation keeps its stored metric
 results when the same evaluator settings gave them (`evaluator_settings`: the scsf version, the evaluator's class,
-what decides the stage labeller's and PII scanner's output (cue tables; model and prompt; pipelines and
-recognizers), the judge's model, sha256 and prompt version, and the content of the domain packs) and its text
-ROUGE-L was taken against the reference its seed has now; only the others reach the evaluator. The thresholds need
-no check: they come from the conversation's seed version, which never changes. Diversity forcing always runs again
-over the whole run, from the metric results, so a surplus copy whose twin has since been rejected is accepted."""
+the metrics' own code (`metric_rules`: a rule changed within a version), what decides the stage labeller's and PII
+scanner's output (cue tables; model and prompt; pipelines and recognizers), the judge's model, sha256 and prompt
+version, and the content of the domain packs) and its text ROUGE-L was taken against the reference its seed has now;
+only the others reach the evaluator. The thresholds need no check: they come from the conversation's seed version,
+which never changes. Diversity forcing always runs again over the whole run, from the metric results, so a surplus
+copy whose twin has since been rejected is accepted."""
 
 from __future__ import annotations
 
 from collections import deque
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
+from functools import cache
+from pathlib import Path
 from typing import Any
 
+import scsf.eval
 from scsf import __version__
 from scsf.eval.base import ROUGE_L, MetricResult, Verdict
 from scsf.eval.dedup import dialogue_text, find_near_duplicates
@@ -56,12 +60,20 @@ def evaluator_settings(evaluator: Evaluator) -> str:
     return canonical_json({
         "scsf": __version__,
         "evaluator": _kind(evaluator),
+        "rules": metric_rules(),
         "labeller": _identity(getattr(evaluator, "labeller", None)),
         "scanner": _identity(getattr(evaluator, "scanner", None)),
         "judge": getattr(evaluator, "judge_identity", None),
         "judge_sha256": judge_model.get("sha256"),
         "domains": content_id([pack.model_dump(mode="json") for pack in domains]),
     })  # fmt: skip
+
+
+@cache
+def metric_rules(package: Path = Path(scsf.eval.__file__).parent) -> str:
+    """A content address of the metrics' code (every module of `package`, scsf.eval): a changed rule, even within one
+    scsf version, makes stored results stale."""
+    return content_id({path.name: path.read_text(encoding="utf-8") for path in sorted(package.glob("*.py"))})
 
 
 def _kind(component: Any) -> str | None:

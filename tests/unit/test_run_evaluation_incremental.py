@@ -7,6 +7,7 @@ rejected), other settings or another reference re-evaluate, and the metric resul
 from __future__ import annotations
 
 import json
+import shutil
 from collections.abc import Collection, Iterable, Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -18,6 +19,7 @@ from scripted_backend import ScriptedBackend
 from test_runner import Recorder, StubGate, config, scsf_home, seed_ids  # noqa: F401 (fixtures)
 from test_runner import store as runner_store  # noqa: F401 (fixture)
 
+import scsf.eval
 from scsf.bench.eval import PatternScan
 from scsf.domains import DomainRegistry
 from scsf.eval.base import COHERENCIA_DIALOGO, Verdict
@@ -25,6 +27,7 @@ from scsf.eval.evaluator import Evaluator
 from scsf.eval.reference import Reference
 from scsf.eval.stage_cues import STAGE_CUES
 from scsf.eval.stage_model import ModelStageLabeller
+from scsf.pipeline import evaluation
 from scsf.pipeline.evaluation import evaluate_run, evaluator_settings
 from scsf.pipeline.runner import Runner
 from scsf.privacy.engine import PiiScanner
@@ -213,6 +216,26 @@ def test_a_change_of_what_decides_the_results_re_evaluates(store, domains, seed,
     )
     changed = SETTINGS_CHANGES[change](domains, monkeypatch)
     assert evaluator_settings(changed) != evaluator_settings(before)
+    assert evaluate_run(store, changed, RUN, reuse_stored=True).reused == 0
+    assert changed.seen == ids
+
+
+def test_metric_rules_address_the_metrics_code(tmp_path: Path) -> None:
+    package = Path(scsf.eval.__file__).parent
+    assert evaluation.metric_rules() == evaluation.metric_rules(package)
+    same, edited = tmp_path / "same", tmp_path / "edited"
+    for copy in (same, edited):
+        shutil.copytree(package, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    rule = edited / "ceilings.py"
+    rule.write_text(rule.read_text(encoding="utf-8").replace("REL_TOL)", "REL_TOL * 2)"), encoding="utf-8")
+    assert evaluation.metric_rules(same) == evaluation.metric_rules(package) != evaluation.metric_rules(edited)
+
+
+def test_an_edited_metric_rule_re_evaluates(store, domains, seed, monkeypatch) -> None:
+    ids = add(store, seed, 0, 1)
+    evaluate_run(store, Counting(domains), RUN, reuse_stored=True)
+    monkeypatch.setattr(evaluation, "metric_rules", lambda: "sha256:" + "0" * 64)
+    changed = Counting(domains)
     assert evaluate_run(store, changed, RUN, reuse_stored=True).reused == 0
     assert changed.seen == ids
 
