@@ -13,7 +13,7 @@ turn named, or else the nearest turn, writes it. Then:
   is left to the deterministic check (`scsf.eval.catalogue`), which has already counted it;
 - a restriction the per-turn question says a turn contradicts is an unsupported claim of kind `restriccion`;
 - a turn the per-turn question gives to the other side is an unsupported claim of kind `rol` when a neighbour is
-  given to the other side too (a swapped exchange) or the turn has a speech act of that side.
+  given to the other side too (a swapped exchange) or the turn has a speech act of that side, and none of its own.
 Labels name turns, kinds and seed or catalogue terms only, never the dialogue's own words beyond a product's name.
 """
 
@@ -148,10 +148,12 @@ def contradiction_claims(contradicted: Mapping[int, Sequence[str]], turns: Seque
 def role_claims(speakers: Mapping[int, str], turns: Sequence[DialogueTurn], pack: DomainPack | None) -> list[Claim]:
     """An unsupported claim per turn whose speaker the judge places on the other side (`speakers`: turn -> side),
     when a neighbour is misplaced too (a swapped exchange) or the turn has a speech act of the other side
-    (`speaks_as`): one misreading alone is not enough."""
+    (`speaks_as`): one misreading alone is not enough. A turn with a speech act of its own side ('Quedo al pendiente.
+    Gracias por su preferencia.' from the agent) is not misplaced, whatever the judge says."""
     misplaced = {
         turn.number: other for turn in turns
         if (other := OTHER_SIDE.get(turn.side or "")) is not None and speakers.get(turn.number) == other
+        and not speaks_as(turn.side or "", turn.text, pack)
     }  # fmt: skip
     return [
         Claim(turn.number, "rol", (), f"{turn.role} says what the {misplaced[turn.number]} side says", False)

@@ -19,9 +19,10 @@ MIN_WORD = 3
 # Speech acts of each side, beside the welcomes and self-descriptions of `scsf.eval.coherence` (accent-folded).
 SIDE_ACTS: dict[str, str] = {
     "asistente": r"\b(?:le|te|les) (?:ofrezco|propongo|recomiendo|presento|puedo ofrecer|podemos ofrecer)\b"
-    r"|\b(?:podemos|puedo) ofrecer(?:le|te)?\b|\bcontamos con\b|\bcon gusto le\b",
+    r"|\b(?:podemos|puedo) ofrecer(?:le|te)?\b|\bcontamos con\b|\bcon gusto le\b|\ble confirmo que\b"
+    r"|\bgracias por su (?:visita|preferencia|confianza|compra)\b",
     "usuario": r"\b(?:busco|estoy buscando|quiero comprar|quisiera comprar|me gustaria comprar|me interesa"
-    r"|necesito comprar|cuanto cuesta)\b",
+    r"|necesito comprar|cuanto cuesta)\b|\b(?:que|cuales) (?:versiones|modelos|colores|opciones) (?:tienen|manejan)\b",
 }
 STOPWORDS = frozenset(
     ["con", "sin", "por", "para", "del", "las", "los", "una", "uno", "que", "mas", "muy", "pct", "mxn", "usd", "anual",

@@ -177,6 +177,13 @@ def test_one_misplaced_turn_counts_only_with_a_speech_act_of_the_other_side(doma
     assert claims == [Claim(3, "rol", (), "cliente says what the asistente side says", False)]
 
 
+def test_a_turn_with_a_speech_act_of_its_own_side_is_not_misplaced(domains: DomainRegistry) -> None:
+    closing = {7: "agente_ventas", 8: "cliente"}  # the judge gives the faithful closing exchange to the other sides
+    assert len(judge_claims(domains, FAITHFUL, answer(), speakers=closing)) == 2
+    texts = with_turn(8, "agente_ventas", "Quedo al pendiente. Muchas gracias por su preferencia.")
+    assert judge_claims(domains, texts, answer(), speakers=closing) == []  # turn 7 alone has no act of the agent
+
+
 def test_hallucinated_values_and_products_are_ignored(domains: DomainRegistry) -> None:
     claims = judge_claims(domains, FAITHFUL, answer({"precio": (4, 450000), "tasa_pct": (4, 12.5)}, [(4, "Zentra GT")]))
     assert claims == []
