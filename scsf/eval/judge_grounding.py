@@ -1,6 +1,7 @@
 """Whether a turn really says what the judge reports (the hallucination guard): a number in digits, in a format
-`scsf.eval.numbers` reads, or in Spanish words (`cuarenta y ocho`, `veinte mil`: `numbers.in_digits`); a name by its content words; a role
-swap by a speech act of the other side (an offer from the customer, a purchase request from the agent)."""
+`scsf.eval.numbers` reads, or in Spanish words (`cuarenta y ocho`, `veinte mil`: `numbers.in_digits`); a name by its
+content words; a role swap by a speech act of the other side (an offer from the customer, a purchase request from the
+agent), and none of its own."""
 
 from __future__ import annotations
 
