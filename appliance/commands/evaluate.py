@@ -28,6 +28,10 @@ def eval_run(
         str | None,
         typer.Option(help="OpenAI-compatible server (loopback) serving the judge, instead of llama.cpp in process"),
     ] = None,
+    workers: Annotated[
+        int | None,
+        typer.Option(min=1, help="Processes evaluating the metrics (default: one per CPU; one with a judge)"),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON")] = False,
 ) -> None:
     """Score every conversation of a run (Table 1 metrics, diversity forcing) and store accept/reject verdicts."""
@@ -50,7 +54,7 @@ def eval_run(
                 task = progress.add_task("eval", total=total)
                 result = evaluate_run(
                     store, evaluator, run_id, near_duplicate_threshold=threshold, max_copies=max_copies,
-                    on_conversation=lambda: progress.advance(task),
+                    on_conversation=lambda: progress.advance(task), workers=1 if llm_judge else workers,
                 )  # fmt: skip
     finally:
         if llm_judge is not None:

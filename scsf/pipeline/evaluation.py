@@ -101,9 +101,10 @@ def evaluate_run(
     on_conversation: Callable[[], None] = lambda: None,
     seeds: SeedCache | None = None,
     reuse_stored: bool = False,
+    workers: int | None = 1,
 ) -> RunEvaluation:
     """Evaluate every stored conversation of `run_id` (with `reuse_stored`, only those without reusable stored
-    results: module docstring) and store the verdicts."""
+    results: module docstring) and store the verdicts; `workers` as in `Evaluator.evaluate_many`."""
     store.get_run(run_id)  # a clear error for an unknown run
     seeds = seeds or SeedCache(store, evaluator.domains)
     settings = evaluator_settings(evaluator)
@@ -124,7 +125,7 @@ def evaluate_run(
 
     def in_plan_order() -> Iterator[tuple[Conversation, Verdict, bool]]:
         """Each conversation with its verdict and whether that was reused."""
-        for verdict in evaluator.evaluate_many(pairs(), references=references):
+        for verdict in evaluator.evaluate_many(pairs(), references=references, workers=workers):
             while read[0][1] is not None:
                 conversation, kept = read.popleft()
                 yield conversation, kept, True

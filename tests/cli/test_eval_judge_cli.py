@@ -86,6 +86,16 @@ def test_quality_prints_the_distribution_after_eval(stored_run: Path) -> None:
     assert re.search(r"languages\s*│\s*es\s*│\s*1\s*│\s*2\s*│", printed.output), printed.output
 
 
+def test_eval_in_worker_processes_gives_the_same_verdicts(stored_run: Path) -> None:
+    results = {}
+    for workers in ("1", "2"):
+        invoked = runner.invoke(app, ["--home", str(stored_run), "eval", RUN_ID, "--workers", workers, "--json"])
+        assert invoked.exit_code == 0, invoked.output
+        results[workers] = json.loads(invoked.stdout)
+    assert results["1"] == results["2"]
+    assert results["2"]["accepted"] == 1 and results["2"]["rejected_by_metric"] == {"fidelidad_factual": 1}
+
+
 @pytest.mark.model
 def test_eval_judge_through_the_real_model(stored_run: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     if not (SHARED_MODELS / "verified.json").exists():
