@@ -18,6 +18,7 @@ class LabelledSet(StrEnum):
 
     calibration = "calibration"
     heldout = "heldout"
+    heldout2 = "heldout2"
 
 
 @app.command("store")
@@ -69,9 +70,13 @@ def generate(
     in_flight: Annotated[int, typer.Option(min=1, help="Requests in flight against the fake server")] = 256,
     queued: Annotated[int, typer.Option(min=1, help="Requests queued behind the same slots")] = 1024,
     fake_delay: Annotated[float, typer.Option(min=0, help="Seconds the fake server takes per answer")] = 1.0,
-    pipeline_conversations: Annotated[int, typer.Option(min=67, help="Conversations of the pipeline run against the fake server")] = 268,
+    pipeline_conversations: Annotated[
+        int, typer.Option(min=67, help="Conversations of the pipeline run against the fake server")
+    ] = 268,
     pipeline_concurrency: Annotated[int, typer.Option(min=1, help="Conversations in flight in that run")] = 64,
-    local_conversations: Annotated[int, typer.Option(min=1, help="Conversations of the pipeline run on the local model")] = 3,
+    local_conversations: Annotated[
+        int, typer.Option(min=1, help="Conversations of the pipeline run on the local model")
+    ] = 3,
     only: Annotated[list[str] | None, typer.Option(help="Run only this section (repeatable; default all)")] = None,
 ) -> None:
     """Engine vs raw llama-cpp-python tokens/s, HTTP backend vs llama_cpp.server at N parallel, memory with
@@ -118,7 +123,8 @@ def judge(
     deterministic_only: Annotated[bool, typer.Option(help="Deterministic checks alone, no model")] = False,
     threads: Annotated[int, typer.Option(min=1, help="CPU threads for llama.cpp")] = 2,
     labelled_set: Annotated[
-        LabelledSet, typer.Option("--set", help="calibration, or heldout: written without reading the checks")
+        LabelledSet,
+        typer.Option("--set", help="calibration, or heldout / heldout2: two sets written without reading the checks"),
     ] = LabelledSet.calibration,
 ) -> None:
     """Judge calibration: a labelled set (faithful and subtly unfaithful conversations over pilot seeds) through
@@ -152,7 +158,9 @@ def judge(
 
 @app.command("stages")
 def stages(
-    model: Annotated[str | None, typer.Option(help="Also a model labeller with this manifest model (slow on CPU)")] = None,
+    model: Annotated[
+        str | None, typer.Option(help="Also a model labeller with this manifest model (slow on CPU)")
+    ] = None,
     threads: Annotated[int, typer.Option(min=1, help="CPU threads for llama.cpp")] = 2,
 ) -> None:
     """Stage labelling against the hand-labelled turns (tuning and held-out parts): turn accuracy, per-stage recall
@@ -174,4 +182,3 @@ def stages(
         if backend is not None:
             backend.close()
     print_json({"benchmark": "stages", "labellers": result})
-

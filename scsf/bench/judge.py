@@ -1,6 +1,6 @@
-"""`bench judge`: a labelled set (the calibration set of `judge_set`, or the held-out set of `judge_heldout`, written
-without reading the judge's checks) through the Evaluator, with deterministic checks alone and with a judge model,
-side by side. A conversation is predicted faithful iff its `fidelidad_factual` metric passes.
+"""`bench judge`: a labelled set (the calibration set of `judge_set`, or one of the held-out sets of `judge_heldout`,
+written without reading the judge's checks) through the Evaluator, with deterministic checks alone and with a judge
+model, side by side. A conversation is predicted faithful iff its `fidelidad_factual` metric passes.
 
 Per mode: accuracy, recall per unfaithful kind, specificity on the faithful ones, the confusion matrix, the Pearson
 correlation between the fidelity score and the label (faithful = 1: point-biserial), seconds per conversation, and
@@ -18,7 +18,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from scsf.bench.generate_model import BenchModel
-from scsf.bench.judge_heldout import heldout_set
+from scsf.bench.judge_heldout import heldout2_set, heldout_set
 from scsf.bench.judge_set import FAITHFUL, KINDS, Case, calibration_set, pilot_seeds
 from scsf.domains import DomainRegistry
 from scsf.eval.base import FIDELIDAD_FACTUAL
@@ -33,7 +33,7 @@ from scsf.seeds.schema import Seed
 MISSES_SHOWN = 3  # misclassified examples reported per kind
 JUDGE_CTX = 4096
 LABELLED_SETS: dict[str, Callable[[DomainRegistry], list[Case]]] = {
-    "calibration": calibration_set, "heldout": heldout_set,
+    "calibration": calibration_set, "heldout": heldout_set, "heldout2": heldout2_set,
 }  # fmt: skip
 
 

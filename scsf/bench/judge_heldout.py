@@ -1,6 +1,8 @@
-"""The held-out judge set (issue #5, "Judge calibration"): faithful conversations over pilot seeds and unfaithful
-variants of them, all written by hand (`judge_data/heldout.jsonl`) without reading the judge's checks, so that
-`bench judge --set heldout` measures the judge on data it was not designed against.
+"""The held-out judge sets (issue #5, "Judge calibration"): faithful conversations over pilot seeds and unfaithful
+variants of them, all written by hand without reading the judge's checks, so that `bench judge --set heldout` and
+`--set heldout2` measure the judge on data it was not designed against. `judge_data/heldout.jsonl` is the first;
+`judge_data/heldout2.jsonl` a second one, written blind by another hand on six other pilot seeds (four of
+automotive.sales, one of legal.advisory, one of medical.consultation), in the same format.
 
 One line per base: `base`, `seed_id`, `messages` [{role, text}], `tools` (recorded as in the calibration bases:
 turn, name, arguments, stated, result) and `variants` [{kind, edits [{turn, text}], why}]. Turns are 0-based message
@@ -19,7 +21,9 @@ from scsf.domains import DomainRegistry
 from scsf.seeds.schema import Seed
 
 HELDOUT = Path(__file__).resolve().parent / "judge_data" / "heldout.jsonl"
+HELDOUT2 = Path(__file__).resolve().parent / "judge_data" / "heldout2.jsonl"
 RUN_ID = "judge-heldout"
+RUN_ID2 = "judge-heldout2"
 
 
 @dataclass(frozen=True)
@@ -73,26 +77,34 @@ def _check(variant: Variant, base: Base, where: str) -> None:
             raise JudgeSetError(f"{where}: turn {turn}: the edit's text equals the base's")
 
 
-def build_heldout(entries: Sequence[HeldOutBase], seeds: dict[str, Seed], domains: DomainRegistry) -> list[Case]:
+def build_heldout(
+    entries: Sequence[HeldOutBase], seeds: dict[str, Seed], domains: DomainRegistry, run_id: str = RUN_ID
+) -> list[Case]:
     """Every base as it is (faithful), then each of its variants, in file order; a kind a base varies twice gets
-    `-2`, `-3` on its case id."""
+    `-2`, `-3` on its case id. Every conversation has run id `run_id`."""
     cases = []
     for entry in entries:
         base = entry.base
         faithful = build_set([base], seeds, domains)[0]
-        cases.append(_renamed(faithful, faithful.case_id))
+        cases.append(_renamed(faithful, faithful.case_id, run_id))
         sides = faithful.conversation.generation["sides"]
         for position, variant in enumerate(entry.variants):
             repeat = sum(other.kind == variant.kind for other in entry.variants[:position])
             case_id = f"{base.name}/{variant.kind}" + (f"-{repeat + 1}" if repeat else "")
             conversation = _conversation(base, seeds[base.seed_id], sides, _edited(base, variant), variant.kind)
-            cases.append(_renamed(Case(case_id, variant.kind, base, conversation, _change(base, variant)), case_id))
+            case = Case(case_id, variant.kind, base, conversation, _change(base, variant))
+            cases.append(_renamed(case, case_id, run_id))
     return cases
 
 
-def heldout_set(domains: DomainRegistry, path: Path = HELDOUT) -> list[Case]:
-    """The whole held-out set from the bundled file and pilot seeds."""
-    return build_heldout(load_heldout(path), pilot_seeds(domains), domains)
+def heldout_set(domains: DomainRegistry, path: Path = HELDOUT, run_id: str = RUN_ID) -> list[Case]:
+    """The whole held-out set of `path` (default: the first bundled one) over the pilot seeds."""
+    return build_heldout(load_heldout(path), pilot_seeds(domains), domains, run_id)
+
+
+def heldout2_set(domains: DomainRegistry) -> list[Case]:
+    """The second bundled held-out set (`heldout2.jsonl`), with its own run id."""
+    return heldout_set(domains, HELDOUT2, RUN_ID2)
 
 
 def _edited(base: Base, variant: Variant) -> tuple[tuple[str, str], ...]:
@@ -109,7 +121,7 @@ def _change(base: Base, variant: Variant) -> Change:
     return Change(turns, before, " | ".join(text for _, text in variant.edits))
 
 
-def _renamed(case: Case, case_id: str) -> Case:
-    """`case` with its conversation id and run id those of the held-out set."""
-    conversation = case.conversation.model_copy(update={"conversation_id": case_id, "run_id": RUN_ID})
+def _renamed(case: Case, case_id: str, run_id: str) -> Case:
+    """`case` with conversation id `case_id` and run id `run_id` (the held-out set's)."""
+    conversation = case.conversation.model_copy(update={"conversation_id": case_id, "run_id": run_id})
     return Case(case_id, case.kind, case.base, conversation, case.change)
