@@ -33,7 +33,7 @@ def ceiling_claims(turns: Sequence[DialogueTurn], seed: Seed, tools: Sequence[Ma
     ceiling = monthly_ceiling(seed)
     if ceiling is None:
         return []
-    computed = tool_references(tools)
+    computed = sorted(tool_references(tools))  # is_supported bisects
     claims = []
     for turn in turns:
         if turn.side != "asistente":

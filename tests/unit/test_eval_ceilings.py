@@ -48,11 +48,12 @@ def test_a_monthly_amount_above_the_ceiling_contradicts_it(seed: Seed, text: str
         ("agente_ventas", "Con enganche del 20 % la mensualidad queda en $8,400."),  # below
         ("agente_ventas", "El precio de lista es de $389,900 y el enganche de $77,980."),  # not monthly
         ("cliente", "Más de $9,000 al mes no puedo pagar."),  # the customer's side
-        ("agente_ventas", "Sobre el precio de lista la mensualidad sale en $8,508.04."),  # a tool computed it
+        ("agente_ventas", "Sobre el precio de lista la mensualidad sale en $9,108.04."),  # a tool computed it
     ],
 )
 def test_what_does_not_contradict_the_ceiling(seed: Seed, role: str, text: str) -> None:
-    tools = [{"name": "calcular_financiamiento", "arguments": {}, "result": {"mensualidad": 8508.04}}]
+    result = {"precio": 389900, "enganche": 77980.0, "mensualidad": 9108.04, "intereses": 96465.92}  # unsorted
+    tools = [{"name": "calcular_financiamiento", "arguments": {"plazo_meses": 48}, "result": result}]
     assert ceiling_claims(turns([(role, text)]), seed, tools) == []
 
 
