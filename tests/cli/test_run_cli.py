@@ -33,7 +33,7 @@ class RejectAll:
     def __init__(self, domains: DomainRegistry, judge=None) -> None:
         self.domains, self.judge = domains, judge
 
-    def evaluate_many(self, pairs, references=None):
+    def evaluate_many(self, pairs, references=None, workers=1):
         for conversation, seed in pairs:
             if self.judge is not None:
                 self.judge(conversation, seed, self.domains.get(seed.dominio))

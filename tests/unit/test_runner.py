@@ -88,7 +88,9 @@ class StubGate:
         result = MetricResult("coherencia_dialogo", float(passed), 0.85, passed, [] if passed else ["stub rejects it"])
         return Verdict.from_results(conversation.conversation_id, [result])
 
-    def evaluate_many(self, pairs: Iterable[tuple[Conversation, Any]], references: Any = None) -> Iterator[Verdict]:
+    def evaluate_many(
+        self, pairs: Iterable[tuple[Conversation, Any]], references: Any = None, workers: int | None = 1
+    ) -> Iterator[Verdict]:
         return (self.evaluate(conversation, seed) for conversation, seed in pairs)
 
 
